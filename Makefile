@@ -1,0 +1,54 @@
+# konnectlite: `make run` sets up and starts the control plane; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve test lint test-unit test-postgres bench bench-quick browsers clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo --with-nodes --host $(HOST) --port $(PORT)
+
+serve: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/daphne -b $(HOST) -p $(PORT) konnectlite.asgi:application
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+browsers: $(STAMP)
+	scripts/install-browser.sh
+
+# The whole suite on the embedded default (SQLite + in-memory layer), then the tests that are
+# about PostgreSQL and Redis again on those services.
+test: lint browsers
+	$(BIN)/pytest -q
+	scripts/with-services.sh $(BIN)/pytest -q -m "postgres or redis or e2e"
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -q -m "not e2e and not browser"
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --profile full
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --profile quick
+
+clean:
+	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,64 @@
+"""The base of every organization-scoped API view."""
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from controlplane.access import get_control_plane, get_membership
+from controlplane.errors import NotFound, PayloadTooLarge
+from controlplane.models import ControlPlane, Membership, PersonalAccessToken
+from controlplane.api.permissions import CanWriteEntities, IsOrgMember
+
+
+def request_membership(request: Request) -> Membership:
+    """The caller's membership: the token's organization, or the session's chosen one."""
+    token = request.auth
+    if isinstance(token, PersonalAccessToken):
+        return get_membership(request.user, token.organization_id)
+    org_id = request.session.get("org_id") if hasattr(request, "session") else None
+    if org_id:
+        return get_membership(request.user, org_id)
+    membership = request.user.memberships.select_related("organization").first()
+    if membership is None:
+        raise NotFound("organization not found")
+    return membership
+
+
+def actor_label(request: Request) -> str:
+    token = request.auth
+    if isinstance(token, PersonalAccessToken):
+        return f"{request.user.email} (token {token.name})"
+    return str(request.user.email)
+
+
+class OrgAPIView(APIView):
+    """Resolves the caller's membership before permissions run."""
+
+    permission_classes = [IsAuthenticated, IsOrgMember, CanWriteEntities]
+    max_body_bytes: int = settings.KONNECTLITE_MAX_ENTITY_BODY_BYTES
+    membership: Membership | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self._check_body_size(request)
+        super().initial(request, *args, **kwargs)
+
+    def check_permissions(self, request: Request) -> None:
+        if request.user is not None and request.user.is_authenticated:
+            self.membership = request_membership(request)
+        super().check_permissions(request)
+
+    def _check_body_size(self, request: Request) -> None:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            raise PayloadTooLarge(f"request body exceeds the limit of {self.max_body_bytes} bytes")
+
+    @property
+    def org_membership(self) -> Membership:
+        assert self.membership is not None
+        return self.membership
+
+    def control_plane(self) -> ControlPlane:
+        return get_control_plane(self.org_membership.organization, self.kwargs["cp_id"])

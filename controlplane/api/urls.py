@@ -1,0 +1,47 @@
+"""The REST API's routes, under ``/v2``."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from controlplane.api.views.changes import ChangeLogView
+from controlplane.api.views.control_planes import ControlPlaneCollectionView, ControlPlaneItemView
+from controlplane.api.views.entities import (
+    EntityCollectionView,
+    EntityItemView,
+    NestedCollectionView,
+    NestedItemView,
+)
+from controlplane.api.views.nodes import (
+    ExpectedConfigView,
+    NodeCollectionView,
+    NodeItemView,
+    RegisterNodeView,
+    RegistrationTokenCollectionView,
+    RegistrationTokenItemView,
+)
+from controlplane.api.views.tokens import TokenCollectionView, TokenItemView
+
+CP = "v2/control-planes/<str:cp_id>"
+CORE = f"{CP}/core-entities"
+
+urlpatterns = [
+    path("v2/openapi.json", SpectacularAPIView.as_view(), name="openapi"),
+    path("v2/control-planes", ControlPlaneCollectionView.as_view()),
+    path(f"{CP}", ControlPlaneItemView.as_view()),
+    path(f"{CP}/changes", ChangeLogView.as_view()),
+    path(f"{CORE}/<str:collection>", EntityCollectionView.as_view()),
+    path(f"{CORE}/<str:collection>/<str:key>", EntityItemView.as_view()),
+    path(f"{CORE}/<str:collection>/<str:key>/<str:child>", NestedCollectionView.as_view()),
+    path(
+        f"{CORE}/<str:collection>/<str:key>/<str:child>/<str:child_key>",
+        NestedItemView.as_view(),
+    ),
+    path(f"{CP}/nodes", NodeCollectionView.as_view()),
+    path(f"{CP}/nodes/<str:node_id>", NodeItemView.as_view()),
+    path(f"{CP}/expected-config", ExpectedConfigView.as_view()),
+    path(f"{CP}/dp-registration-tokens", RegistrationTokenCollectionView.as_view()),
+    path(f"{CP}/dp-registration-tokens/<str:token_id>", RegistrationTokenItemView.as_view()),
+    path("v2/dataplane/register", RegisterNodeView.as_view()),
+    path("v2/personal-access-tokens", TokenCollectionView.as_view()),
+    path("v2/personal-access-tokens/<str:token_id>", TokenItemView.as_view()),
+]

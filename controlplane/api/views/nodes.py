@@ -1,0 +1,169 @@
+"""Data-plane nodes, their registration tokens, and the expected config."""
+
+from typing import Any
+
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controlplane import queries, representations
+from controlplane.access import get_node
+from controlplane.api.base import OrgAPIView
+from controlplane.api.bodies import json_object
+from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
+from controlplane.errors import NotFound, SchemaViolationError, Unauthorized
+from controlplane.models import DataPlaneNode, RegistrationToken
+from controlplane.services import nodes as node_service
+from controlplane.services.store import is_uuid
+from kongcore import protocol
+
+
+class NodeCollectionView(OrgAPIView):
+    def get(self, request: Request, cp_id: str) -> Response:
+        cp = self.control_plane()
+        rows = DataPlaneNode.objects.filter(control_plane=cp, revoked_at=None).select_related(
+            "control_plane"
+        )
+        batch, offset = queries.paginate_by(
+            rows, "id", request.query_params.get("size"), request.query_params.get("offset")
+        )
+        body: dict[str, Any] = {
+            "data": [representations.node(n) for n in batch],
+            "next": f"{request.path}?offset={offset}" if offset else None,
+        }
+        return Response(body)
+
+
+class NodeItemView(OrgAPIView):
+    permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
+
+    def _node(self, node_id: str) -> DataPlaneNode:
+        node = get_node(self.control_plane(), node_id)
+        if node.revoked_at is not None:
+            raise NotFound("node not found")
+        return node
+
+    def get(self, request: Request, cp_id: str, node_id: str) -> Response:
+        return Response(representations.node(self._node(node_id)))
+
+    def delete(self, request: Request, cp_id: str, node_id: str) -> Response:
+        try:
+            node = self._node(node_id)
+        except NotFound:
+            return Response(status=204)
+        node_service.revoke_node(node)
+        return Response(status=204)
+
+
+class ExpectedConfigView(OrgAPIView):
+    def get(self, request: Request, cp_id: str) -> Response:
+        cp = self.control_plane()
+        return Response({"version": cp.config_version, "hash": cp.config_hash})
+
+
+def _registration_token(token: RegistrationToken, request: Request) -> dict[str, Any]:
+    return {
+        "id": str(token.pk),
+        "name": token.name,
+        "display_prefix": token.display_prefix,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        "active": token.is_active,
+    }
+
+
+def register_command(request: Request, secret: str) -> str:
+    server = f"{request.scheme}://{request.get_host()}"
+    return f"konnectlite-dp register --server {server} --token {secret}"
+
+
+class RegistrationTokenCollectionView(OrgAPIView):
+    permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
+
+    def get(self, request: Request, cp_id: str) -> Response:
+        rows = RegistrationToken.objects.filter(control_plane=self.control_plane())
+        batch, offset = queries.paginate_by(
+            rows, "id", request.query_params.get("size"), request.query_params.get("offset")
+        )
+        return Response(
+            {
+                "data": [_registration_token(t, request) for t in batch],
+                "next": f"{request.path}?offset={offset}" if offset else None,
+            }
+        )
+
+    def post(self, request: Request, cp_id: str) -> Response:
+        body = json_object(request)
+        days = body.get("expires_in_days")
+        if isinstance(days, str) and days.isdigit():
+            days = int(days)
+        if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
+            raise SchemaViolationError.single("expires_in_days", "expected an integer")
+        name = body.get("name", "")
+        if not isinstance(name, str):
+            raise SchemaViolationError.single("name", "expected a string")
+        token, secret = node_service.create_registration_token(
+            self.control_plane(), name=name, created_by=request.user, expires_in_days=days
+        )
+        return Response(
+            {
+                **_registration_token(token, request),
+                "token": secret,
+                "command": register_command(request, secret),
+            },
+            status=201,
+        )
+
+
+class RegistrationTokenItemView(OrgAPIView):
+    permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
+
+    def _token(self, token_id: str) -> RegistrationToken:
+        token = None
+        if is_uuid(token_id):
+            token = RegistrationToken.objects.filter(
+                control_plane=self.control_plane(), pk=token_id
+            ).first()
+        if token is None:
+            raise NotFound()
+        return token
+
+    def get(self, request: Request, cp_id: str, token_id: str) -> Response:
+        return Response(_registration_token(self._token(token_id), request))
+
+    def delete(self, request: Request, cp_id: str, token_id: str) -> Response:
+        node_service.revoke_registration_token(self._token(token_id))
+        return Response(status=204)
+
+
+class RegisterNodeView(APIView):
+    """``POST /v2/dataplane/register`` with ``Authorization: Bearer kdpr_…``."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def post(self, request: Request) -> Response:
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Unauthorized("expected 'Authorization: Bearer kdpr_…'")
+        body = json_object(request)
+        hostname = body.get("hostname", "")
+        node, credential = node_service.register_node(
+            secret.strip(),
+            name=body.get("name") or hostname,
+            hostname=hostname,
+            labels=body.get("labels") or {},
+            version=body.get("version", ""),
+        )
+        sync_url = f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
+        return Response(
+            {
+                "node_id": str(node.pk),
+                "control_plane_id": str(node.control_plane_id),
+                "credential": credential,
+                "sync_url": sync_url + protocol.SYNC_PATH,
+            },
+            status=201,
+        )

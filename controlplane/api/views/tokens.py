@@ -1,0 +1,77 @@
+"""``/v2/personal-access-tokens``: the caller's own tokens in this organization."""
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from controlplane import queries
+from controlplane import representations
+from controlplane.api.base import OrgAPIView
+from controlplane.api.bodies import json_object
+from controlplane.api.permissions import IsOrgMember
+from controlplane.errors import NotFound, SchemaViolationError
+from controlplane.models import PersonalAccessToken
+from controlplane.services import tokens as token_service
+from rest_framework.permissions import IsAuthenticated
+
+
+class TokenCollectionView(OrgAPIView):
+    # Every member may hold tokens; what a token may do is its user's role.
+    permission_classes = [IsAuthenticated, IsOrgMember]
+
+    def get(self, request: Request) -> Response:
+        rows = PersonalAccessToken.objects.filter(
+            user=request.user, organization=self.org_membership.organization
+        )
+        batch, offset = queries.paginate_by(
+            rows, "id", request.query_params.get("size"), request.query_params.get("offset")
+        )
+        return Response(
+            {
+                "data": [representations.personal_access_token(t) for t in batch],
+                "next": f"{request.path}?offset={offset}" if offset else None,
+            }
+        )
+
+    def post(self, request: Request) -> Response:
+        body = json_object(request)
+        days = body.get("expires_in_days")
+        if isinstance(days, str) and days.isdigit():
+            days = int(days)
+        if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
+            raise SchemaViolationError.single("expires_in_days", "expected an integer")
+        name = body.get("name")
+        if not isinstance(name, str):
+            raise SchemaViolationError.single("name", "required field missing")
+        token, secret = token_service.create_token(
+            request.user, self.org_membership.organization, name=name, expires_in_days=days
+        )
+        return Response(
+            {**representations.personal_access_token(token), "token": secret}, status=201
+        )
+
+
+class TokenItemView(OrgAPIView):
+    permission_classes = [IsAuthenticated, IsOrgMember]
+
+    def _token(self, request: Request, token_id: str) -> PersonalAccessToken:
+        token = PersonalAccessToken.objects.filter(
+            user=request.user, organization=self.org_membership.organization, pk=_uuid(token_id)
+        ).first()
+        if token is None:
+            raise NotFound()
+        return token
+
+    def get(self, request: Request, token_id: str) -> Response:
+        return Response(representations.personal_access_token(self._token(request, token_id)))
+
+    def delete(self, request: Request, token_id: str) -> Response:
+        token_service.revoke_token(self._token(request, token_id))
+        return Response(status=204)
+
+
+def _uuid(value: str) -> str:
+    from controlplane.services.store import is_uuid
+
+    if not is_uuid(value):
+        raise NotFound()
+    return value

@@ -1,0 +1,354 @@
+"""The data-plane sync endpoint: one connection per node, speaking kongcore.protocol.
+
+Messages are handled one at a time per connection (Channels dispatches them in order), so a
+connection's state needs no locks. Its hot path, a version arriving for an up-to-date node,
+sends the frame that rode inside the channel-layer event and touches no database.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from controlplane import events
+from controlplane.models import DataPlaneNode, NodeSyncRecord
+from controlplane.services.changelog import oldest_retained_version
+from controlplane.services.nodes import authenticate_node
+from controlplane.sync import frames
+from controlplane.sync.node_state import writer as node_state
+from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
+from kongcore import protocol
+
+logger = logging.getLogger(__name__)
+
+AWAITING_HELLO, READY = "awaiting_hello", "ready"
+# A node that keeps refusing snapshots is broken; stop feeding it rather than loop forever.
+MAX_CONSECUTIVE_NACKS = 3
+
+
+class SyncConsumer(AsyncWebsocketConsumer):
+    node: DataPlaneNode | None = None
+    state = AWAITING_HELLO
+
+    async def connect(self) -> None:
+        await self.accept()
+        node = await _authenticate(_bearer(self.scope))
+        if node is None:
+            await self._fail(protocol.CLOSE_UNAUTHORIZED, "unknown node credential")
+            return
+        if node.revoked_at is not None:
+            await self._fail(protocol.CLOSE_REVOKED, "this node was revoked; register it again")
+            return
+        self.node = node
+        self.cp_id = str(node.control_plane_id)
+        self.node_id = str(node.pk)
+        self.session = _Session()
+        await self.channel_layer.group_add(events.sync_group(self.cp_id), self.channel_name)
+        self.heartbeat = asyncio.ensure_future(self._heartbeat())
+
+    async def disconnect(self, code: int) -> None:
+        if self.node is None:
+            return
+        self.heartbeat.cancel()
+        await self.channel_layer.group_discard(events.sync_group(self.cp_id), self.channel_name)
+        node_state.update(self.cp_id, self.node_id, connected=False)
+        await node_state.flush()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.node is None:
+            return
+        data: str | bytes = text_data if text_data is not None else (bytes_data or b"")
+        try:
+            size = len(data) if isinstance(data, bytes) else len(data.encode())
+            if size > protocol.MAX_NODE_FRAME_BYTES:
+                raise protocol.ProtocolError(protocol.CLOSE_TOO_LARGE, "frame too large")
+            message, _ = protocol.decode(data, max_raw_bytes=protocol.MAX_NODE_FRAME_BYTES)
+            kind = protocol.check_fields(message, protocol.NODE_MESSAGE_TYPES)
+            self.session.last_heard = time.monotonic()
+            await self._dispatch(kind, message)
+        except protocol.ProtocolError as exc:
+            await self._fail(exc.code, exc.message)
+
+    async def _dispatch(self, kind: str, message: dict[str, Any]) -> None:
+        if kind == protocol.PING:
+            await self._send(protocol.encode(protocol.pong(ts=message.get("ts", 0))))
+            node_state.update(self.cp_id, self.node_id, last_ping=timezone.now())
+        elif kind == protocol.PONG:
+            node_state.update(self.cp_id, self.node_id, last_ping=timezone.now())
+        elif kind == protocol.HELLO:
+            await self._hello(message)
+        elif self.state != READY:
+            raise protocol.ProtocolError(protocol.CLOSE_OUT_OF_ORDER, f"'{kind}' before 'hello'")
+        elif kind == protocol.ACK:
+            self._ack(message)
+        else:
+            await self._nack(message)
+
+    # --- hello and catch-up ---------------------------------------------------------------
+
+    async def _hello(self, message: dict[str, Any]) -> None:
+        if self.state != AWAITING_HELLO:
+            raise protocol.ProtocolError(protocol.CLOSE_OUT_OF_ORDER, "'hello' sent twice")
+        node_version, node_hash = message["config_version"], message["config_hash"]
+        self.session.node_incremental = message["sync_mode"] == "incremental"
+        facts = await _catch_up_facts(self.cp_id, node_version, node_hash)
+        self.session.cp_incremental = facts.incremental
+        facts = _with_mode(facts, self.session.incremental)
+        self._node_says_hello(message)
+        await self._send(protocol.encode(self._welcome(facts)))
+        self.session.sent_version = node_version
+        self.state = READY
+        await self._follow(plan_catch_up(facts))
+
+    def _welcome(self, facts: CatchUpInput) -> dict[str, Any]:
+        return protocol.welcome(
+            control_plane_id=self.cp_id,
+            node_id=self.node_id,
+            sync_mode=self.session.mode,
+            config_version=facts.cp_version,
+            config_hash=facts.cp_hash,
+            heartbeat_interval=settings.KONNECTLITE_HEARTBEAT_INTERVAL,
+            heartbeat_timeout=settings.KONNECTLITE_HEARTBEAT_TIMEOUT,
+        )
+
+    def _node_says_hello(self, message: dict[str, Any]) -> None:
+        labels = message.get("labels") if isinstance(message.get("labels"), dict) else None
+        fields: dict[str, Any] = {
+            "hostname": message["hostname"][:255],
+            "version": message["version"][:50],
+            "sync_mode": self.session.mode,
+            "connected": True,
+            "config_version": message["config_version"],
+            "config_hash": message["config_hash"][:64],
+            "last_ping": timezone.now(),
+        }
+        if labels is not None and all(isinstance(v, str) for v in labels.values()):
+            fields["labels"] = labels
+        node_state.update(self.cp_id, self.node_id, **fields)
+
+    async def _follow(self, plan: Plan) -> None:
+        if plan.snapshot_reason is not None:
+            await self._send_snapshot(plan.snapshot_reason)
+        elif not plan.needs_nothing:
+            await self._send_deltas(plan.first, plan.last)
+
+    # --- delivering versions --------------------------------------------------------------
+
+    async def sync_version(self, event: dict[str, Any]) -> None:
+        """A version was committed (by any process); bring the node up to it."""
+        if self.state != READY or event["version"] <= self.session.sent_version:
+            return
+        self.session.cp_incremental = event["incremental_sync"]
+        frames.remember_commit_time(self.cp_id, event["version"], event["committed_at"])
+        if not self.session.incremental:
+            await self._send_snapshot("full_mode", version_hint=event["version"])
+        elif event["version"] == self.session.sent_version + 1 and event["frame"] is not None:
+            frame = protocol.Frame(event["frame"], event["raw_bytes"])
+            await self._deliver(event["version"], "delta", event["committed_at"], frame)
+        else:
+            await self._send_deltas(self.session.sent_version + 1, event["version"])
+
+    async def _send_deltas(self, first: int, last: int) -> None:
+        try:
+            batch = await frames.delta_frames(self.cp_id, first, last)
+        except frames.VersionGone:
+            await self._send_snapshot("too_far_behind")
+            return
+        for version, committed_at, frame in batch:
+            await self._deliver(version, "delta", committed_at, frame)
+
+    async def _send_snapshot(self, reason: str, version_hint: int | None = None) -> None:
+        snapshot = await frames.snapshot_frame(self.cp_id, reason, version_hint=version_hint)
+        await self._deliver(snapshot.version, "full", snapshot.committed_at, snapshot.frame)
+
+    async def _deliver(
+        self, version: int, payload_type: str, committed_at: float, frame: protocol.Frame
+    ) -> None:
+        self.session.sent_version = version
+        self.session.in_flight[version] = (payload_type, committed_at, frame.wire_bytes)
+        await self._send(frame)
+
+    async def _send(self, frame: protocol.Frame) -> None:
+        if frame.is_binary:
+            await self.send(bytes_data=frame.data)  # type: ignore[arg-type]
+        else:
+            await self.send(text_data=frame.data)  # type: ignore[arg-type]
+
+    # --- acknowledgements -----------------------------------------------------------------
+
+    def _ack(self, message: dict[str, Any]) -> None:
+        version = message["version"]
+        sent = self.session.in_flight.pop(version, None)
+        if sent is None:
+            raise protocol.ProtocolError(
+                protocol.CLOSE_OUT_OF_ORDER, f"ack for version {version}, which was not sent"
+            )
+        for older in [v for v in self.session.in_flight if v < version]:
+            del self.session.in_flight[older]
+        self.session.nacks = 0
+        payload_type, committed_at, _ = sent
+        now = timezone.now()
+        commit_to_ack = max(0.0, (now.timestamp() - committed_at) * 1000) if committed_at else None
+        self._record_ack(message, payload_type, commit_to_ack, now)
+
+    def _record_ack(
+        self, message: dict[str, Any], payload_type: str, commit_to_ack: float | None, now: Any
+    ) -> None:
+        counts = self.session.counters
+        counts["total_wire_bytes"] += message["wire_bytes"]
+        counts["total_raw_bytes"] += message["raw_bytes"]
+        counts["delta_count" if payload_type == "delta" else "full_sync_count"] += 1
+        node_state.update(
+            self.cp_id,
+            self.node_id,
+            config_version=message["version"],
+            config_hash=message["hash"][:64],
+            last_payload={
+                "type": payload_type,
+                "wire_bytes": message["wire_bytes"],
+                "raw_bytes": message["raw_bytes"],
+                "version": message["version"],
+            },
+            last_apply_ms=float(message["apply_ms"]),
+            last_commit_to_ack_ms=commit_to_ack,
+            last_ping=now,
+            **self._totals(),
+        )
+        node_state.record(
+            self.cp_id,
+            self.node_id,
+            NodeSyncRecord(
+                node_id=self.node_id,
+                control_plane_id=self.cp_id,
+                at=now,
+                payload_type=payload_type,
+                version=message["version"],
+                wire_bytes=message["wire_bytes"],
+                raw_bytes=message["raw_bytes"],
+                apply_ms=float(message["apply_ms"]),
+                commit_to_ack_ms=commit_to_ack,
+            ),
+        )
+
+    def _totals(self) -> dict[str, int]:
+        assert self.node is not None
+        base = self.node
+        counts = self.session.counters
+        return {
+            "total_wire_bytes": base.total_wire_bytes + counts["total_wire_bytes"],
+            "total_raw_bytes": base.total_raw_bytes + counts["total_raw_bytes"],
+            "delta_count": base.delta_count + counts["delta_count"],
+            "full_sync_count": base.full_sync_count + counts["full_sync_count"],
+        }
+
+    async def _nack(self, message: dict[str, Any]) -> None:
+        self.session.nacks += 1
+        if self.session.nacks > MAX_CONSECUTIVE_NACKS:
+            raise protocol.ProtocolError(
+                protocol.CLOSE_PROTOCOL_ERROR, "the node refused every snapshot; giving up"
+            )
+        logger.warning("node %s nacked version %s: %s", self.node_id, message["version"], message)
+        self.session.in_flight.clear()
+        reason = "hash_mismatch" if message["reason"] == protocol.NACK_HASH_MISMATCH else "nack"
+        await self._send_snapshot(reason)
+
+    # --- control-plane events -------------------------------------------------------------
+
+    async def sync_settings(self, event: dict[str, Any]) -> None:
+        self.session.cp_incremental = event["incremental_sync"]
+        if self.state == READY:
+            node_state.update(self.cp_id, self.node_id, sync_mode=self.session.mode)
+
+    async def sync_revoke(self, event: dict[str, Any]) -> None:
+        if event["node_id"] in (None, self.node_id):
+            await self._fail(protocol.CLOSE_REVOKED, "this node was revoked")
+
+    # --- liveness and failure -------------------------------------------------------------
+
+    async def _heartbeat(self) -> None:
+        interval = settings.KONNECTLITE_HEARTBEAT_INTERVAL
+        timeout = settings.KONNECTLITE_HEARTBEAT_TIMEOUT
+        while True:
+            await asyncio.sleep(min(interval, timeout / 3))
+            if time.monotonic() - self.session.last_heard > timeout:
+                await self._fail(protocol.CLOSE_HEARTBEAT_TIMEOUT, "no heartbeat from the node")
+                return
+            await self._send(protocol.encode(protocol.ping(ts=time.time())))
+
+    async def _fail(self, code: int, message: str) -> None:
+        try:
+            await self._send(protocol.encode(protocol.error(code=code, message=message)))
+        finally:
+            await self.close(code=code, reason=message[:120])
+
+
+class _Session:
+    """What one connection knows about its node; lives only as long as the socket."""
+
+    def __init__(self) -> None:
+        self.last_heard = time.monotonic()
+        self.node_incremental = True
+        self.cp_incremental = True
+        self.sent_version = 0
+        self.in_flight: dict[int, tuple[str, float, int]] = {}
+        self.nacks = 0
+        self.counters = {
+            "total_wire_bytes": 0,
+            "total_raw_bytes": 0,
+            "delta_count": 0,
+            "full_sync_count": 0,
+        }
+
+    @property
+    def incremental(self) -> bool:
+        return self.node_incremental and self.cp_incremental
+
+    @property
+    def mode(self) -> protocol.SyncMode:
+        return "incremental" if self.incremental else "full"
+
+
+def _bearer(scope: dict[str, Any]) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, secret = value.decode(errors="replace").partition(" ")
+            if scheme.lower() == "bearer":
+                return secret.strip()
+    return ""
+
+
+@database_sync_to_async
+def _authenticate(credential: str) -> DataPlaneNode | None:
+    return authenticate_node(credential) if credential else None
+
+
+@database_sync_to_async
+def _catch_up_facts(cp_id: str, node_version: int, node_hash: str) -> CatchUpInput:
+    from controlplane.models import ConfigVersion, ControlPlane
+
+    cp = ControlPlane.objects.get(pk=cp_id)
+    recorded = (
+        ConfigVersion.objects.filter(control_plane=cp, version=node_version)
+        .values_list("config_hash", flat=True)
+        .first()
+    )
+    return CatchUpInput(
+        node_version=node_version,
+        node_hash=node_hash,
+        incremental=cp.incremental_sync,
+        cp_version=cp.config_version,
+        cp_hash=cp.config_hash,
+        oldest_retained=oldest_retained_version(cp),
+        hash_at_node_version=recorded,
+    )
+
+
+def _with_mode(facts: CatchUpInput, incremental: bool) -> CatchUpInput:
+    from dataclasses import replace
+
+    return replace(facts, incremental=incremental)

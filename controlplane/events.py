@@ -1,0 +1,73 @@
+"""Every channel-layer message the control plane sends, built in one place.
+
+Each event is a small JSON-serializable dict typed ``"<app>.<event>"``; a consumer handles it
+in the method named after the type (``sync.version`` -> ``sync_version``). Two groups exist
+per control plane: the sync group that data-plane connections join, and the live group that
+dashboards (and anything else watching node state) join.
+"""
+
+from typing import Any
+
+# A delta frame at most this large rides inside the event itself, so that delivering it to an
+# up-to-date node needs no database query. Larger ones are read once per process instead.
+INLINE_FRAME_LIMIT = 256 * 1024
+
+
+def sync_group(control_plane_id: object) -> str:
+    return f"sync.{control_plane_id}"
+
+
+def live_group(control_plane_id: object) -> str:
+    return f"live.{control_plane_id}"
+
+
+def sync_version(
+    *,
+    control_plane_id: str,
+    version: int,
+    config_hash: str,
+    committed_at: float,
+    incremental_sync: bool,
+    frame: str | bytes | None,
+    raw_bytes: int,
+) -> dict[str, Any]:
+    """A new version was committed; ``frame`` is its encoded delta message, or None if large."""
+    return {
+        "type": "sync.version",
+        "control_plane_id": control_plane_id,
+        "version": version,
+        "hash": config_hash,
+        "committed_at": committed_at,
+        "incremental_sync": incremental_sync,
+        "frame": frame,
+        "raw_bytes": raw_bytes,
+    }
+
+
+def sync_settings(*, control_plane_id: str, incremental_sync: bool) -> dict[str, Any]:
+    """The control plane's sync settings changed; connections re-evaluate their mode."""
+    return {
+        "type": "sync.settings",
+        "control_plane_id": control_plane_id,
+        "incremental_sync": incremental_sync,
+    }
+
+
+def sync_revoke(*, control_plane_id: str, node_id: str | None) -> dict[str, Any]:
+    """Disconnect one node (or, with node_id None, every node of a deleted control plane)."""
+    return {"type": "sync.revoke", "control_plane_id": control_plane_id, "node_id": node_id}
+
+
+def live_node(*, control_plane_id: str, node: dict[str, Any]) -> dict[str, Any]:
+    """A node's state changed; ``node`` is its API representation."""
+    return {"type": "live.node", "control_plane_id": control_plane_id, "node": node}
+
+
+def live_version(*, control_plane_id: str, version: int, config_hash: str) -> dict[str, Any]:
+    """The control plane's config version changed."""
+    return {
+        "type": "live.version",
+        "control_plane_id": control_plane_id,
+        "version": version,
+        "hash": config_hash,
+    }

@@ -1,0 +1,25 @@
+"""Models of the control plane, one module per idea."""
+
+from controlplane.models.changelog import Change, ConfigVersion
+from controlplane.models.control_planes import ControlPlane
+from controlplane.models.entities import Entity, EntityRef, UniqueKey
+from controlplane.models.nodes import DataPlaneNode, NodeSyncRecord, RegistrationToken
+from controlplane.models.tenancy import Membership, Organization, Role, User
+from controlplane.models.tokens import PersonalAccessToken
+
+__all__ = [
+    "Change",
+    "ConfigVersion",
+    "ControlPlane",
+    "DataPlaneNode",
+    "Entity",
+    "EntityRef",
+    "Membership",
+    "NodeSyncRecord",
+    "Organization",
+    "PersonalAccessToken",
+    "RegistrationToken",
+    "Role",
+    "UniqueKey",
+    "User",
+]

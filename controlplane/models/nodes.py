@@ -1,0 +1,85 @@
+"""Data-plane nodes, the tokens that register them, and their sync history."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from controlplane.models.control_planes import ControlPlane
+from controlplane.models.tenancy import User
+from kongcore.hashing import EMPTY_HASH
+
+
+class RegistrationToken(models.Model):
+    """A ``kdpr_`` token that a node exchanges for its own credential."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    control_plane = models.ForeignKey(
+        ControlPlane, on_delete=models.CASCADE, related_name="registration_tokens"
+    )
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    display_prefix = models.CharField(max_length=16)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class SyncMode(models.TextChoices):
+    INCREMENTAL = "incremental"
+    FULL = "full"
+
+
+class DataPlaneNode(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    control_plane = models.ForeignKey(ControlPlane, on_delete=models.CASCADE, related_name="nodes")
+    name = models.CharField(max_length=200)
+    hostname = models.CharField(max_length=255, blank=True, default="")
+    labels = models.JSONField(default=dict, blank=True)
+    version = models.CharField(max_length=50, blank=True, default="")
+    credential_hash = models.CharField(max_length=64, unique=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sync_mode = models.CharField(max_length=12, choices=SyncMode.choices, default=SyncMode.INCREMENTAL)
+    connected = models.BooleanField(default=False)
+    config_version = models.BigIntegerField(default=0)
+    config_hash = models.CharField(max_length=64, default=EMPTY_HASH)
+    last_payload = models.JSONField(null=True, blank=True)
+    total_wire_bytes = models.BigIntegerField(default=0)
+    total_raw_bytes = models.BigIntegerField(default=0)
+    last_apply_ms = models.FloatField(null=True, blank=True)
+    last_commit_to_ack_ms = models.FloatField(null=True, blank=True)
+    last_ping = models.DateTimeField(null=True, blank=True)
+    delta_count = models.BigIntegerField(default=0)
+    full_sync_count = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NodeSyncRecord(models.Model):
+    """One acknowledged payload: what a node received for a version, and how fast."""
+
+    node = models.ForeignKey(DataPlaneNode, on_delete=models.CASCADE, related_name="sync_records")
+    control_plane = models.ForeignKey(ControlPlane, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    payload_type = models.CharField(max_length=5)  # "delta" or "full"
+    version = models.BigIntegerField()
+    wire_bytes = models.BigIntegerField()
+    raw_bytes = models.BigIntegerField()
+    apply_ms = models.FloatField()
+    commit_to_ack_ms = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["control_plane", "version"], name="sync_record_cp_version")]

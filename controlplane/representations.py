@@ -1,0 +1,61 @@
+"""How control-plane objects look in the API (entities are already Kong-shaped JSON)."""
+
+from typing import Any
+
+from controlplane.models import ControlPlane, DataPlaneNode, PersonalAccessToken
+
+
+def control_plane(cp: ControlPlane) -> dict[str, Any]:
+    return {
+        "id": str(cp.pk),
+        "name": cp.name,
+        "description": cp.description,
+        "labels": cp.labels,
+        "config": {
+            "incremental_sync": cp.incremental_sync,
+            "cluster_type": "CLUSTER_TYPE_HYBRID",
+        },
+        "config_version": cp.config_version,
+        "config_hash": cp.config_hash,
+        "created_at": cp.created_at.isoformat(),
+        "updated_at": cp.updated_at.isoformat(),
+    }
+
+
+def personal_access_token(token: PersonalAccessToken) -> dict[str, Any]:
+    return {
+        "id": str(token.pk),
+        "name": token.name,
+        "display_prefix": token.display_prefix,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "active": token.is_active,
+    }
+
+
+def node(node: DataPlaneNode) -> dict[str, Any]:
+    """A data-plane node as the nodes API shows it (field names follow Konnect's)."""
+    cp = node.control_plane
+    return {
+        "id": str(node.pk),
+        "name": node.name,
+        "hostname": node.hostname,
+        "labels": node.labels,
+        "version": node.version,
+        "sync_mode": node.sync_mode,
+        "connected": node.connected,
+        "config_version": node.config_version,
+        "config_hash": node.config_hash,
+        "in_sync": node.config_version == cp.config_version and node.config_hash == cp.config_hash,
+        "last_payload": node.last_payload,
+        "total_wire_bytes": node.total_wire_bytes,
+        "total_raw_bytes": node.total_raw_bytes,
+        "last_apply_ms": node.last_apply_ms,
+        "last_commit_to_ack_ms": node.last_commit_to_ack_ms,
+        "last_ping": node.last_ping.isoformat() if node.last_ping else None,
+        "delta_count": node.delta_count,
+        "full_sync_count": node.full_sync_count,
+        "registered_at": node.registered_at.isoformat(),
+    }

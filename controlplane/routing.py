@@ -1,0 +1,13 @@
+"""WebSocket routes: the data-plane sync endpoint and the dashboard's live updates."""
+
+from channels.routing import URLRouter
+from django.urls import path
+
+from controlplane.consumers.sync import SyncConsumer
+from kongcore import protocol
+
+websocket_urlpatterns = [
+    path(protocol.SYNC_PATH.lstrip("/"), SyncConsumer.as_asgi()),
+]
+
+websocket_application = URLRouter(websocket_urlpatterns)

@@ -1,0 +1,61 @@
+"""Personal access tokens: create, authenticate, revoke."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from controlplane.errors import SchemaViolationError
+from controlplane.models import Organization, PersonalAccessToken, User
+from controlplane.services.secrets import PAT_PREFIX, display_prefix, hash_secret, new_secret
+
+# last_used_at is informational; writing it on every request would make reads cost a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def create_token(
+    user: User, org: Organization, *, name: str, expires_in_days: int | None = None
+) -> tuple[PersonalAccessToken, str]:
+    """Create a token for ``user`` in ``org``; return it with its secret, shown only now."""
+    if not name.strip():
+        raise SchemaViolationError.single("name", "required field missing")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise SchemaViolationError.single("expires_in_days", "value must be at least 1")
+    secret = new_secret(PAT_PREFIX)
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    with transaction.atomic():
+        token = PersonalAccessToken.objects.create(
+            user=user,
+            organization=org,
+            name=name.strip()[:100],
+            token_hash=hash_secret(secret),
+            display_prefix=display_prefix(secret),
+            expires_at=expires_at,
+        )
+    return token, secret
+
+
+def authenticate_token(secret: str) -> PersonalAccessToken | None:
+    """Return the active token with this secret, or None."""
+    if not secret.startswith(PAT_PREFIX):
+        return None
+    token = (
+        PersonalAccessToken.objects.select_related("user", "organization")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def revoke_token(token: PersonalAccessToken) -> None:
+    """Revoke a token; revoking twice is harmless."""
+    if token.revoked_at is None:
+        PersonalAccessToken.objects.filter(pk=token.pk, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        token.refresh_from_db(fields=["revoked_at"])

@@ -1,0 +1,171 @@
+"""Encoded delta and snapshot frames, each built once per process and shared by all nodes.
+
+A version committed by this process arrives with its frame inside the channel-layer event;
+everything else (catch-up deltas, snapshots, versions written by another process whose frame
+was too large to ride along) is read from the database here, once, and kept in a small cache.
+"""
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from controlplane.models import Change, ConfigVersion, ControlPlane, Entity
+from kongcore import protocol
+from kongcore.schema import ENTITY_TYPES
+
+DELTA_CACHE_SIZE = 4096
+SNAPSHOT_CACHE_SIZE = 8
+
+
+class FrameCache:
+    """An LRU of delta frames keyed by (control plane, version)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._frames: OrderedDict[tuple[str, int], protocol.Frame] = OrderedDict()
+
+    def get(self, key: tuple[str, int]) -> protocol.Frame | None:
+        frame = self._frames.get(key)
+        if frame is not None:
+            self._frames.move_to_end(key)
+        return frame
+
+    def put(self, key: tuple[str, int], frame: protocol.Frame) -> None:
+        self._frames[key] = frame
+        self._frames.move_to_end(key)
+        while len(self._frames) > self.size:
+            self._frames.popitem(last=False)
+
+    def clear(self) -> None:
+        self._frames.clear()
+
+
+deltas = FrameCache(DELTA_CACHE_SIZE)
+
+
+class VersionGone(Exception):
+    """The change log no longer holds a version that was asked for."""
+
+
+async def delta_frames(cp_id: str, first: int, last: int) -> list[tuple[int, float, protocol.Frame]]:
+    """Frames for versions ``first..last``, with each version's commit time."""
+    missing = [v for v in range(first, last + 1) if deltas.get((cp_id, v)) is None]
+    if missing:
+        for version, committed_at, frame in await _load_deltas(cp_id, missing[0], last):
+            deltas.put((cp_id, version), frame)
+            _commit_times[(cp_id, version)] = committed_at
+    result = []
+    for version in range(first, last + 1):
+        frame = deltas.get((cp_id, version))
+        if frame is None:
+            raise VersionGone(version)
+        result.append((version, _commit_times.get((cp_id, version), 0.0), frame))
+    return result
+
+
+_commit_times: OrderedDict[tuple[str, int], float] = OrderedDict()
+
+
+def remember_commit_time(cp_id: str, version: int, committed_at: float) -> None:
+    _commit_times[(cp_id, version)] = committed_at
+    while len(_commit_times) > DELTA_CACHE_SIZE:
+        _commit_times.popitem(last=False)
+
+
+@database_sync_to_async
+def _load_deltas(cp_id: str, first: int, last: int) -> list[tuple[int, float, protocol.Frame]]:
+    versions = ConfigVersion.objects.filter(
+        control_plane_id=cp_id, version__gte=first, version__lte=last
+    ).order_by("version")
+    changes: dict[int, list[protocol.Change]] = {}
+    rows = Change.objects.filter(config_version__in=versions).order_by("config_version_id", "seq")
+    for row in rows.values("config_version_id", "op", "entity_type", "entity", "old_entity"):
+        changes.setdefault(row.pop("config_version_id"), []).append(row)  # type: ignore[arg-type]
+    frames = []
+    for version in versions:
+        message = protocol.delta(
+            from_version=version.version - 1,
+            to_version=version.version,
+            config_hash=version.config_hash,
+            committed_at=version.created_at.timestamp(),
+            changes=changes.get(version.pk, []),
+        )
+        frames.append((version.version, version.created_at.timestamp(), protocol.encode(message)))
+    return frames
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: int
+    config_hash: str
+    committed_at: float
+    frame: protocol.Frame
+
+
+async def snapshot_frame(cp_id: str, reason: str, version_hint: int | None = None) -> Snapshot:
+    """The current config as an encoded snapshot message, built once per version and reason.
+
+    ``version_hint`` is the version the caller knows to be current (from an event); when its
+    snapshot is cached, no database query is made.
+    """
+    if version_hint is not None and (cached := _snapshots.get((cp_id, version_hint, reason))):
+        return cached
+    version = await _current_version(cp_id)
+    key = (cp_id, version, reason)
+    cached = _snapshots.get(key)
+    if cached is not None:
+        return cached
+    if key not in _building:
+        _building[key] = asyncio.ensure_future(_build_snapshot(cp_id, reason))
+        _building[key].add_done_callback(lambda _: _building.pop(key, None))
+    snapshot = await asyncio.shield(_building[key])
+    _snapshots[(cp_id, snapshot.version, reason)] = snapshot
+    while len(_snapshots) > SNAPSHOT_CACHE_SIZE:
+        _snapshots.popitem(last=False)
+    return snapshot
+
+
+_snapshots: OrderedDict[tuple[str, int, str], Snapshot] = OrderedDict()
+_building: dict[tuple[str, int, str], asyncio.Future[Snapshot]] = {}
+
+
+@database_sync_to_async
+def _current_version(cp_id: str) -> int:
+    return int(
+        ControlPlane.objects.filter(pk=cp_id).values_list("config_version", flat=True).get()
+    )
+
+
+@database_sync_to_async
+def _build_snapshot(cp_id: str, reason: str) -> Snapshot:
+    """Read the config consistently without taking a write lock, then encode it once.
+
+    Every write bumps the version in the transaction that changes entities, so an unchanged
+    version before and after reading the entities means the read saw one version.
+    """
+    while True:
+        before = ControlPlane.objects.values("config_version", "config_hash", "updated_at")
+        head = before.get(pk=cp_id)
+        config = _read_config(cp_id)
+        if before.get(pk=cp_id)["config_version"] == head["config_version"]:
+            break
+    message = protocol.snapshot(
+        version=head["config_version"],
+        config_hash=head["config_hash"],
+        committed_at=head["updated_at"].timestamp(),
+        reason=reason,
+        config=config,
+    )
+    frame = protocol.encode(message, compress_threshold=0)
+    return Snapshot(head["config_version"], head["config_hash"], message["committed_at"], frame)
+
+
+def _read_config(cp_id: str) -> dict[str, list[dict[str, Any]]]:
+    config: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ENTITY_TYPES}
+    rows = Entity.objects.filter(control_plane_id=cp_id).order_by("entity_type", "entity_id")
+    for kind, data in rows.values_list("entity_type", "data").iterator(chunk_size=2000):
+        config.setdefault(kind, []).append(data)
+    return {kind: items for kind, items in config.items() if items}

@@ -1,0 +1,1 @@
+"""Example plugins for the data-plane agent; see docs/dataplane.md."""

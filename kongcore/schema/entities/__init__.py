@@ -1,0 +1,1 @@
+"""One module per Kong entity type; each exposes a module-level `schema`."""

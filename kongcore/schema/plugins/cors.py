@@ -1,0 +1,39 @@
+"""cors: answer preflight requests and add CORS headers."""
+
+from __future__ import annotations
+
+import re
+
+from kongcore.schema.fields import Array, Boolean, Number, String
+from kongcore.schema.plugins.base import PluginDef, config
+
+METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+
+
+def _asterisk_or_regex(value: str) -> str | None:
+    if value == "*":
+        return None
+    try:
+        re.compile(value)
+    except re.error:
+        return f"'{value}' is not a valid regex"
+    return None
+
+
+PLUGIN = PluginDef(
+    name="cors",
+    no_consumer=True,
+    config=config(
+        [
+            ("origins", Array(String(validators=(_asterisk_or_regex,)))),
+            ("headers", Array(String())),
+            ("exposed_headers", Array(String())),
+            ("methods", Array(String(one_of=METHODS), default=list(METHODS))),
+            ("max_age", Number()),
+            ("credentials", Boolean(required=True, default=False)),
+            ("private_network", Boolean(required=True, default=False)),
+            ("preflight_continue", Boolean(required=True, default=False)),
+            ("allow_origin_absent", Boolean(required=True, default=True)),
+        ]
+    ),
+)

@@ -1,0 +1,91 @@
+"""Shared fixtures: an owner (alice), a viewer in her organization (charlie), and a member
+of another organization (bob), each with an API client holding a personal access token."""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from controlplane.models import ControlPlane, Organization, Role, User
+from controlplane.services.control_planes import create_control_plane
+from controlplane.services.tenancy import add_member, create_org, create_user
+from controlplane.services.tokens import create_token
+
+
+def api_client(user: User, org: Organization) -> APIClient:
+    _, secret = create_token(user, org, name="test")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def org(db: Any) -> Organization:
+    organization, _ = create_org("acme", admin_email="alice@acme.test", admin_password="pw-alice")
+    return organization
+
+
+@pytest.fixture
+def alice(org: Organization) -> User:
+    return User.objects.get(email="alice@acme.test")
+
+
+@pytest.fixture
+def charlie(org: Organization) -> User:
+    create_user("charlie@acme.test", "pw-charlie")
+    add_member(org, "charlie@acme.test", Role.VIEWER)
+    return User.objects.get(email="charlie@acme.test")
+
+
+@pytest.fixture
+def other_org(db: Any) -> Organization:
+    organization, _ = create_org("globex", admin_email="bob@globex.test", admin_password="pw-bob")
+    return organization
+
+
+@pytest.fixture
+def bob(other_org: Organization) -> User:
+    return User.objects.get(email="bob@globex.test")
+
+
+@pytest.fixture
+def owner_api(alice: User, org: Organization) -> APIClient:
+    return api_client(alice, org)
+
+
+@pytest.fixture
+def viewer_api(charlie: User, org: Organization) -> APIClient:
+    return api_client(charlie, org)
+
+
+@pytest.fixture
+def outsider_api(bob: User, other_org: Organization) -> APIClient:
+    return api_client(bob, other_org)
+
+
+@pytest.fixture
+def cp(org: Organization) -> ControlPlane:
+    return create_control_plane(org, name="default")
+
+
+@pytest.fixture
+def core(cp: ControlPlane) -> Callable[[str], str]:
+    """The base URL of the control plane's Kong Admin API, plus a path."""
+
+    def url(path: str = "") -> str:
+        return f"/v2/control-planes/{cp.pk}/core-entities{path}"
+
+    return url
+
+
+def services_required(name: str) -> None:
+    """Under CI a missing service fails the test; elsewhere it skips with a hint."""
+    message = (
+        f"{name} is not configured; run the tests through scripts/with-services.sh "
+        "(sets DATABASE_URL and REDIS_URL) to include them"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
