@@ -144,7 +144,9 @@ class Applier:
 
     def _post_crud_events(self, planned: list[StoredChange]) -> None:
         for change in planned:
-            event = CrudEvent(change.operation, change.entity_type, change.entity, change.old_entity)
+            event = CrudEvent(
+                change.operation, change.entity_type, change.entity, change.old_entity
+            )
             self.events.post_crud(event)
 
     def _ack(self, record: SyncRecord) -> dict[str, Any]:

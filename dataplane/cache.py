@@ -49,7 +49,7 @@ class Cache:
             value = self._values.get(key, _MISSING)
             if value is not _MISSING:
                 self.hits += 1
-                return value  # type: ignore[no-any-return]
+                return value
             self.misses += 1
             epoch = self._epoch
         loaded = loader(*args)

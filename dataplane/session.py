@@ -117,7 +117,9 @@ class Session:
         interval = _positive(message["heartbeat_interval"], DEFAULT_HEARTBEAT_INTERVAL)
         self._heartbeat_timeout = _positive(message["heartbeat_timeout"], DEFAULT_HEARTBEAT_TIMEOUT)
         if message["node_id"] != self._hello["node_id"]:
-            log.warning("welcome is for node %s, not %s", message["node_id"], self._hello["node_id"])
+            log.warning(
+                "welcome is for node %s, not %s", message["node_id"], self._hello["node_id"]
+            )
         await self._in_worker(self._applier.store.set_control_plane_id, message["control_plane_id"])
         self._board.update(
             sync_mode=message["sync_mode"], control_plane_id=message["control_plane_id"]

@@ -62,7 +62,7 @@ def certificate_matches_key(cert_pem: str, key_pem: str) -> bool:
 
 
 def key_type(cert_pem: str) -> str:
-    """"rsa", "ec", ... for the certificate's public key."""
+    """ "rsa", "ec", ... for the certificate's public key."""
     public = load_certificate(cert_pem).public_key()
     kinds: list[tuple[type, str]] = [
         (rsa.RSAPublicKey, "rsa"),

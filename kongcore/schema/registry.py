@@ -9,6 +9,7 @@ from kongcore.schema.entity import EntitySchema
 # Referenced types come before the types that reference them, so a caller can
 # create in this order and delete in reverse.
 _MODULES: dict[str, str] = {
+    "vaults": "vaults",
     "certificates": "certificates",
     "ca_certificates": "ca_certificates",
     "snis": "snis",

@@ -9,8 +9,8 @@ from cryptography import x509
 from kongcore.schema import checks as C
 from kongcore.schema import crypto
 from kongcore.schema import typedefs as T
-from kongcore.schema.entity import EntitySchema
 from kongcore.schema.entities.certificates import certificate_field
+from kongcore.schema.entity import EntitySchema
 from kongcore.schema.fields import String
 from kongcore.schema.record import Record
 

@@ -19,6 +19,4 @@ RECORD = Record(
     ]
 )
 
-schema = EntitySchema(
-    "keyauth_credentials", RECORD, endpoint_key="key", unique_fields=("key",)
-)
+schema = EntitySchema("keyauth_credentials", RECORD, endpoint_key="key", unique_fields=("key",))

@@ -20,7 +20,7 @@ def _target(value: str) -> str | None:
 
 
 def normalize_target(value: str) -> str:
-    """"host[:port]" -> "host:port" with Kong's default port; IPv6 gets brackets."""
+    """ "host[:port]" -> "host:port" with Kong's default port; IPv6 gets brackets."""
     parsed = V.parse_host(value)
     if isinstance(parsed, str):
         return value

@@ -11,7 +11,13 @@ from kongcore.schema.fields import Boolean, Integer, String
 from kongcore.schema.record import Record
 
 HASH_ON = ("none", "consumer", "ip", "header", "cookie", "path", "query_arg", "uri_capture")
-ALGORITHMS = ("consistent-hashing", "least-connections", "round-robin", "latency", "sticky-sessions")
+ALGORITHMS = (
+    "consistent-hashing",
+    "least-connections",
+    "round-robin",
+    "latency",
+    "sticky-sessions",
+)
 
 
 def _upstream_name(value: str) -> str | None:

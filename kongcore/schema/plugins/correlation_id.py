@@ -12,7 +12,11 @@ PLUGIN = PluginDef(
             ("header_name", String(default="Kong-Request-ID")),
             (
                 "generator",
-                String(default="uuid#counter", required=True, one_of=("uuid", "uuid#counter", "tracker")),
+                String(
+                    default="uuid#counter",
+                    required=True,
+                    one_of=("uuid", "uuid#counter", "tracker"),
+                ),
             ),
             ("echo_downstream", Boolean(required=True, default=False)),
         ]

@@ -95,7 +95,9 @@ def test_ca_certificate_must_be_a_ca(rsa_pair):
 
 
 def test_sni_needs_a_certificate_and_a_valid_name():
-    assert SNIS.validate({"name": "*.example.com", "certificate": CERT_ID})["name"] == "*.example.com"
+    assert (
+        SNIS.validate({"name": "*.example.com", "certificate": CERT_ID})["name"] == "*.example.com"
+    )
     assert violation(SNIS, {"name": "example.com"}).fields == {
         "certificate": "required field missing"
     }

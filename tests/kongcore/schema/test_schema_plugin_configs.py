@@ -19,14 +19,27 @@ def violation(data):
 
 @pytest.mark.parametrize(
     "name",
-    ["key-auth", "basic-auth", "acl", "jwt", "rate-limiting", "cors", "request-transformer", "correlation-id"],
+    [
+        "key-auth",
+        "basic-auth",
+        "acl",
+        "jwt",
+        "rate-limiting",
+        "cors",
+        "request-transformer",
+        "correlation-id",
+    ],
 )
 def test_required_plugin_is_bundled(name):
     assert name in plugin_names()
 
 
 def test_basic_auth_defaults():
-    assert config_of("basic-auth") == {"anonymous": None, "hide_credentials": False, "realm": "service"}
+    assert config_of("basic-auth") == {
+        "anonymous": None,
+        "hide_credentials": False,
+        "realm": "service",
+    }
 
 
 def test_basic_auth_anonymous_accepts_a_consumer_id():
@@ -73,7 +86,9 @@ def test_jwt_maximum_expiration_requires_verifying_exp():
     error = violation({"name": "jwt", "config": {"maximum_expiration": 60}})
     assert error.fields == {
         "config": {"claims_to_verify": "expected to contain: exp"},
-        "@entity": ["failed conditional validation given value of field 'config.maximum_expiration'"],
+        "@entity": [
+            "failed conditional validation given value of field 'config.maximum_expiration'"
+        ],
     }
     assert config_of("jwt", {"maximum_expiration": 60, "claims_to_verify": ["exp"]})
 

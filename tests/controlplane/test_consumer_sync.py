@@ -1,0 +1,201 @@
+"""The sync consumer, driven through the Channels communicator."""
+
+import json
+import zlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from controlplane.models import ControlPlane, DataPlaneNode
+from controlplane.routing import websocket_application
+from controlplane.services import entities, nodes
+from controlplane.services.control_planes import update_control_plane
+from controlplane.sync.node_state import writer as node_state
+from kongcore import hashing, protocol
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def register(cp: ControlPlane) -> tuple[DataPlaneNode, str]:
+    _, secret = nodes.create_registration_token(cp, name="t", created_by=None)
+    return nodes.register_node(secret, name="n1", hostname="host1", labels={}, version="1.0")
+
+
+async def connect(credential: str) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(
+        websocket_application,
+        protocol.SYNC_PATH,
+        headers=[(b"authorization", f"Bearer {credential}".encode())],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def receive(communicator: WebsocketCommunicator, timeout: float = 5) -> dict[str, Any]:
+    frame = await communicator.receive_output(timeout)
+    assert frame["type"] == "websocket.send", frame
+    if frame.get("bytes") is not None:
+        return json.loads(zlib.decompress(frame["bytes"]))
+    return json.loads(frame["text"])
+
+
+async def hello(
+    communicator: WebsocketCommunicator,
+    version: int = 0,
+    config_hash: str = hashing.EMPTY_HASH,
+    mode: str = "incremental",
+) -> dict[str, Any]:
+    message = protocol.hello(
+        node_id="", hostname="host1", version="1.0", sync_mode=mode,  # type: ignore[arg-type]
+        config_version=version, config_hash=config_hash,
+    )
+    await communicator.send_to(text_data=json.dumps(message))
+    welcome = await receive(communicator)
+    assert welcome["type"] == "welcome"
+    return welcome
+
+
+async def expect_close(communicator: WebsocketCommunicator, code: int) -> dict[str, Any]:
+    error = await receive(communicator)
+    assert error["type"] == "error"
+    closed = await communicator.receive_output(5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", code)
+    return error
+
+
+def create_service(cp: ControlPlane, name: str) -> dict[str, Any]:
+    return entities.create_entity(cp, "services", {"name": name, "host": "h.internal"}, actor="t")
+
+
+@pytest.fixture
+async def node(cp: ControlPlane) -> AsyncIterator[tuple[DataPlaneNode, str]]:
+    yield await sync_to_async(register)(cp)
+    await node_state.flush()
+
+
+async def test_a_wrong_credential_is_closed_with_4401(cp: ControlPlane) -> None:
+    communicator = await connect("kdpn_nope")
+    await expect_close(communicator, protocol.CLOSE_UNAUTHORIZED)
+
+
+async def test_a_new_node_gets_a_snapshot_then_deltas(cp: ControlPlane, node: Any) -> None:
+    await sync_to_async(create_service)(cp, "a")
+    communicator = await connect(node[1])
+    welcome = await hello(communicator)
+    assert welcome["config_version"] == 1
+    snapshot = await receive(communicator)
+    assert snapshot["type"] == "snapshot" and snapshot["reason"] == "new"
+    assert [s["name"] for s in snapshot["config"]["services"]] == ["a"]
+    assert snapshot["hash"] == hashing.config_hash(snapshot["config"])
+    await sync_to_async(create_service)(cp, "b")
+    delta = await receive(communicator)
+    assert (delta["type"], delta["from_version"], delta["to_version"]) == ("delta", 1, 2)
+    assert [c["op"] for c in delta["changes"]] == ["create"]
+    await communicator.disconnect()
+
+
+async def test_a_node_behind_receives_only_missing_versions(cp: ControlPlane, node: Any) -> None:
+    first = await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(create_service)(cp, "b")
+    await sync_to_async(create_service)(cp, "c")
+    node_hash = hashing.config_hash({"services": [first]})
+    communicator = await connect(node[1])
+    await hello(communicator, version=1, config_hash=node_hash)
+    deltas = [await receive(communicator), await receive(communicator)]
+    assert [(d["from_version"], d["to_version"]) for d in deltas] == [(1, 2), (2, 3)]
+    assert communicator.output_queue.empty()
+    await communicator.disconnect()
+
+
+async def test_a_node_with_a_wrong_hash_gets_a_snapshot(cp: ControlPlane, node: Any) -> None:
+    await sync_to_async(create_service)(cp, "a")
+    communicator = await connect(node[1])
+    await hello(communicator, version=1, config_hash="f" * 64)
+    snapshot = await receive(communicator)
+    assert snapshot["reason"] == "hash_mismatch"
+    await communicator.disconnect()
+
+
+async def test_a_node_ahead_of_the_control_plane_gets_a_snapshot(cp: ControlPlane, node: Any) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator, version=7, config_hash="a" * 64)
+    assert (await receive(communicator))["reason"] == "ahead"
+    await communicator.disconnect()
+
+
+async def test_a_full_mode_node_gets_a_snapshot_for_each_version(cp: ControlPlane, node: Any) -> None:
+    communicator = await connect(node[1])
+    welcome = await hello(communicator, mode="full")
+    assert welcome["sync_mode"] == "full"
+    await sync_to_async(create_service)(cp, "a")
+    snapshot = await receive(communicator)
+    assert (snapshot["type"], snapshot["reason"], snapshot["version"]) == ("snapshot", "full_mode", 1)
+    await communicator.disconnect()
+
+
+async def test_incremental_off_on_the_control_plane_gives_full_syncs(cp: ControlPlane, node: Any) -> None:
+    await sync_to_async(update_control_plane)(cp, {"incremental_sync": False})
+    communicator = await connect(node[1])
+    assert (await hello(communicator))["sync_mode"] == "full"
+    await sync_to_async(create_service)(cp, "a")
+    assert (await receive(communicator))["reason"] == "full_mode"
+    await communicator.disconnect()
+
+
+async def test_an_ack_updates_the_node_state(cp: ControlPlane, node: Any) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    delta = await receive(communicator)
+    ack = protocol.ack(version=1, config_hash=delta["hash"], wire_bytes=500, raw_bytes=500, apply_ms=0.5)
+    await communicator.send_to(text_data=json.dumps(ack))
+    await communicator.send_to(text_data=json.dumps(protocol.ping(ts=1.0)))
+    assert (await receive(communicator))["type"] == "pong"
+    await node_state.flush()
+    row = await DataPlaneNode.objects.aget(pk=node[0].pk)
+    assert (row.config_version, row.connected, row.delta_count) == (1, True, 1)
+    assert row.last_payload == {"type": "delta", "wire_bytes": 500, "raw_bytes": 500, "version": 1}
+    await communicator.disconnect()
+
+
+async def test_a_nack_is_answered_with_a_snapshot(cp: ControlPlane, node: Any) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    await receive(communicator)
+    nack = protocol.nack(version=1, reason=protocol.NACK_HASH_MISMATCH)
+    await communicator.send_to(text_data=json.dumps(nack))
+    assert (await receive(communicator))["reason"] == "hash_mismatch"
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("{not json", protocol.CLOSE_PROTOCOL_ERROR),
+        (json.dumps({"type": "dance"}), protocol.CLOSE_PROTOCOL_ERROR),
+        (json.dumps({"type": "ack", "version": 1}), protocol.CLOSE_PROTOCOL_ERROR),
+        (json.dumps(protocol.ack(version=1, config_hash="x", wire_bytes=1, raw_bytes=1, apply_ms=1)), protocol.CLOSE_OUT_OF_ORDER),
+        ("x" * (protocol.MAX_NODE_FRAME_BYTES + 1), protocol.CLOSE_TOO_LARGE),
+    ],
+    ids=["invalid-json", "unknown-type", "missing-fields", "ack-before-hello", "too-large"],
+)
+async def test_bad_protocol_input_closes_the_connection_with_its_code(
+    cp: ControlPlane, node: Any, frame: str, code: int
+) -> None:
+    communicator = await connect(node[1])
+    await communicator.send_to(text_data=frame)
+    await expect_close(communicator, code)
+
+
+async def test_revoking_a_node_disconnects_it_and_refuses_it_after(cp: ControlPlane, node: Any) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(nodes.revoke_node)(node[0])
+    await expect_close(communicator, protocol.CLOSE_REVOKED)
+    again = await connect(node[1])
+    await expect_close(again, protocol.CLOSE_REVOKED)
