@@ -108,10 +108,7 @@ def encode(message: dict[str, Any], *, compress_threshold: int = COMPRESS_THRESH
 
 def decode(data: str | bytes, *, max_raw_bytes: int) -> tuple[dict[str, Any], int]:
     """Parse one frame into a message; return it with its uncompressed size."""
-    if isinstance(data, bytes):
-        raw = _inflate(data, max_raw_bytes)
-    else:
-        raw = data.encode()
+    raw = _inflate(data, max_raw_bytes) if isinstance(data, bytes) else data.encode()
     if len(raw) > max_raw_bytes:
         raise ProtocolError(CLOSE_TOO_LARGE, f"message of {len(raw)} bytes exceeds {max_raw_bytes}")
     try:

@@ -3,35 +3,46 @@
 from typing import Any
 
 from django.conf import settings
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from controlplane.access import get_control_plane, get_membership
-from controlplane.errors import NotFound, PayloadTooLarge
-from controlplane.models import ControlPlane, Membership, PersonalAccessToken
 from controlplane.api.permissions import CanWriteEntities, IsOrgMember
+from controlplane.errors import NotFound, PayloadTooLarge
+from controlplane.models import ControlPlane, Membership, PersonalAccessToken, User
+
+
+def request_user(request: Request) -> User:
+    """The signed-in user; views reach this only after IsAuthenticated passed."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    return user
 
 
 def request_membership(request: Request) -> Membership:
     """The caller's membership: the token's organization, or the session's chosen one."""
+    user = request_user(request)
     token = request.auth
     if isinstance(token, PersonalAccessToken):
-        return get_membership(request.user, token.organization_id)
+        return get_membership(user, token.organization_id)
     org_id = request.session.get("org_id") if hasattr(request, "session") else None
     if org_id:
-        return get_membership(request.user, org_id)
-    membership = request.user.memberships.select_related("organization").first()
+        return get_membership(user, org_id)
+    membership = user.memberships.select_related("organization").first()
     if membership is None:
         raise NotFound("organization not found")
     return membership
 
 
 def actor_label(request: Request) -> str:
+    email = request_user(request).email
     token = request.auth
     if isinstance(token, PersonalAccessToken):
-        return f"{request.user.email} (token {token.name})"
-    return str(request.user.email)
+        return f"{email} (token {token.name})"
+    return email
 
 
 class OrgAPIView(APIView):

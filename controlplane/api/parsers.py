@@ -12,7 +12,10 @@ class KongJSONParser(parsers.JSONParser):
     """JSON bodies; an empty body is an empty object, as Kong's Admin API treats it."""
 
     def parse(
-        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         raw = stream.read() if stream is not None else b""
         if not raw.strip():

@@ -144,7 +144,6 @@ class SyncConsumer(AsyncWebsocketConsumer):
         if self.state != READY or event["version"] <= self.session.sent_version:
             return
         self.session.cp_incremental = event["incremental_sync"]
-        frames.remember_commit_time(self.cp_id, event["version"], event["committed_at"])
         if not self.session.incremental:
             await self._send_snapshot("full_mode", version_hint=event["version"])
         elif event["version"] == self.session.sent_version + 1 and event["frame"] is not None:
@@ -313,7 +312,7 @@ class _Session:
         return "incremental" if self.incremental else "full"
 
 
-def _bearer(scope: dict[str, Any]) -> str:
+def _bearer(scope: Any) -> str:
     for name, value in scope.get("headers", []):
         if name == b"authorization":
             scheme, _, secret = value.decode(errors="replace").partition(" ")

@@ -7,246 +7,507 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ControlPlane',
+            name="ControlPlane",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True, default='')),
-                ('labels', models.JSONField(blank=True, default=dict)),
-                ('incremental_sync', models.BooleanField(default=True)),
-                ('config_version', models.BigIntegerField(default=0)),
-                ('config_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True, default="")),
+                ("labels", models.JSONField(blank=True, default=dict)),
+                ("incremental_sync", models.BooleanField(default=True)),
+                ("config_version", models.BigIntegerField(default=0)),
+                (
+                    "config_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(blank=True, max_length=200)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(auto_now_add=True)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(blank=True, max_length=200)),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(auto_now_add=True)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ConfigVersion',
+            name="ConfigVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.BigIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('actor', models.CharField(max_length=200)),
-                ('config_hash', models.CharField(max_length=64)),
-                ('change_count', models.IntegerField()),
-                ('raw_bytes', models.BigIntegerField(default=0)),
-                ('wire_bytes', models.BigIntegerField(default=0)),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='controlplane.controlplane')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.BigIntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("actor", models.CharField(max_length=200)),
+                ("config_hash", models.CharField(max_length=64)),
+                ("change_count", models.IntegerField()),
+                ("raw_bytes", models.BigIntegerField(default=0)),
+                ("wire_bytes", models.BigIntegerField(default=0)),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="controlplane.controlplane",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version'],
+                "ordering": ["version"],
             },
         ),
         migrations.CreateModel(
-            name='DataPlaneNode',
+            name="DataPlaneNode",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('hostname', models.CharField(blank=True, default='', max_length=255)),
-                ('labels', models.JSONField(blank=True, default=dict)),
-                ('version', models.CharField(blank=True, default='', max_length=50)),
-                ('credential_hash', models.CharField(max_length=64, unique=True)),
-                ('registered_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('sync_mode', models.CharField(choices=[('incremental', 'Incremental'), ('full', 'Full')], default='incremental', max_length=12)),
-                ('connected', models.BooleanField(default=False)),
-                ('config_version', models.BigIntegerField(default=0)),
-                ('config_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('last_payload', models.JSONField(blank=True, null=True)),
-                ('total_wire_bytes', models.BigIntegerField(default=0)),
-                ('total_raw_bytes', models.BigIntegerField(default=0)),
-                ('last_apply_ms', models.FloatField(blank=True, null=True)),
-                ('last_commit_to_ack_ms', models.FloatField(blank=True, null=True)),
-                ('last_ping', models.DateTimeField(blank=True, null=True)),
-                ('delta_count', models.BigIntegerField(default=0)),
-                ('full_sync_count', models.BigIntegerField(default=0)),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='controlplane.controlplane')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("hostname", models.CharField(blank=True, default="", max_length=255)),
+                ("labels", models.JSONField(blank=True, default=dict)),
+                ("version", models.CharField(blank=True, default="", max_length=50)),
+                ("credential_hash", models.CharField(max_length=64, unique=True)),
+                ("registered_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "sync_mode",
+                    models.CharField(
+                        choices=[("incremental", "Incremental"), ("full", "Full")],
+                        default="incremental",
+                        max_length=12,
+                    ),
+                ),
+                ("connected", models.BooleanField(default=False)),
+                ("config_version", models.BigIntegerField(default=0)),
+                (
+                    "config_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("last_payload", models.JSONField(blank=True, null=True)),
+                ("total_wire_bytes", models.BigIntegerField(default=0)),
+                ("total_raw_bytes", models.BigIntegerField(default=0)),
+                ("last_apply_ms", models.FloatField(blank=True, null=True)),
+                ("last_commit_to_ack_ms", models.FloatField(blank=True, null=True)),
+                ("last_ping", models.DateTimeField(blank=True, null=True)),
+                ("delta_count", models.BigIntegerField(default=0)),
+                ("full_sync_count", models.BigIntegerField(default=0)),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nodes",
+                        to="controlplane.controlplane",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(max_length=40)),
-                ('entity_id', models.UUIDField()),
-                ('endpoint_key', models.CharField(blank=True, max_length=512, null=True)),
-                ('tags_text', models.TextField(blank=True, default='')),
-                ('data', models.JSONField()),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='controlplane.controlplane')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entity_type", models.CharField(max_length=40)),
+                ("entity_id", models.UUIDField()),
+                ("endpoint_key", models.CharField(blank=True, max_length=512, null=True)),
+                ("tags_text", models.TextField(blank=True, default="")),
+                ("data", models.JSONField()),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="controlplane.controlplane",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EntityRef',
+            name="EntityRef",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=40)),
-                ('target_type', models.CharField(max_length=40)),
-                ('target_id', models.UUIDField()),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='controlplane.controlplane')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refs', to='controlplane.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=40)),
+                ("target_type", models.CharField(max_length=40)),
+                ("target_id", models.UUIDField()),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="controlplane.controlplane",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refs",
+                        to="controlplane.entity",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NodeSyncRecord',
+            name="NodeSyncRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('payload_type', models.CharField(max_length=5)),
-                ('version', models.BigIntegerField()),
-                ('wire_bytes', models.BigIntegerField()),
-                ('raw_bytes', models.BigIntegerField()),
-                ('apply_ms', models.FloatField()),
-                ('commit_to_ack_ms', models.FloatField(null=True)),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='controlplane.controlplane')),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sync_records', to='controlplane.dataplanenode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("payload_type", models.CharField(max_length=5)),
+                ("version", models.BigIntegerField()),
+                ("wire_bytes", models.BigIntegerField()),
+                ("raw_bytes", models.BigIntegerField()),
+                ("apply_ms", models.FloatField()),
+                ("commit_to_ack_ms", models.FloatField(null=True)),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="controlplane.controlplane",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sync_records",
+                        to="controlplane.dataplanenode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Admin'), ('editor', 'Editor'), ('viewer', 'Viewer')], default='viewer', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='controlplane.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Admin"), ("editor", "Editor"), ("viewer", "Viewer")],
+                        default="viewer",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="controlplane.organization",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='controlplane',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='control_planes', to='controlplane.organization'),
+            model_name="controlplane",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="control_planes",
+                to="controlplane.organization",
+            ),
         ),
         migrations.CreateModel(
-            name='PersonalAccessToken',
+            name="PersonalAccessToken",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('display_prefix', models.CharField(max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='controlplane.organization')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("display_prefix", models.CharField(max_length=16)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="controlplane.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RegistrationToken',
+            name="RegistrationToken",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('display_prefix', models.CharField(max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registration_tokens', to='controlplane.controlplane')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("display_prefix", models.CharField(max_length=16)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registration_tokens",
+                        to="controlplane.controlplane",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UniqueKey',
+            name="UniqueKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(max_length=40)),
-                ('key_hash', models.CharField(max_length=64)),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='controlplane.controlplane')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unique_keys', to='controlplane.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entity_type", models.CharField(max_length=40)),
+                ("key_hash", models.CharField(max_length=64)),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="controlplane.controlplane",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unique_keys",
+                        to="controlplane.entity",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.IntegerField()),
-                ('op', models.CharField(choices=[('create', 'Create'), ('update', 'Update'), ('delete', 'Delete')], max_length=6)),
-                ('entity_type', models.CharField(max_length=40)),
-                ('entity_id', models.UUIDField()),
-                ('entity', models.JSONField(null=True)),
-                ('old_entity', models.JSONField(null=True)),
-                ('config_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='controlplane.configversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.IntegerField()),
+                (
+                    "op",
+                    models.CharField(
+                        choices=[("create", "Create"), ("update", "Update"), ("delete", "Delete")],
+                        max_length=6,
+                    ),
+                ),
+                ("entity_type", models.CharField(max_length=40)),
+                ("entity_id", models.UUIDField()),
+                ("entity", models.JSONField(null=True)),
+                ("old_entity", models.JSONField(null=True)),
+                (
+                    "config_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="controlplane.configversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['config_version', 'seq'],
-                'constraints': [models.UniqueConstraint(fields=('config_version', 'seq'), name='change_seq_unique')],
+                "ordering": ["config_version", "seq"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("config_version", "seq"), name="change_seq_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='configversion',
-            constraint=models.UniqueConstraint(fields=('control_plane', 'version'), name='version_unique'),
+            model_name="configversion",
+            constraint=models.UniqueConstraint(
+                fields=("control_plane", "version"), name="version_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(fields=['control_plane', 'entity_type', 'endpoint_key'], name='entity_key'),
+            model_name="entity",
+            index=models.Index(
+                fields=["control_plane", "entity_type", "endpoint_key"], name="entity_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(fields=('control_plane', 'entity_type', 'entity_id'), name='entity_id_unique'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(
+                fields=("control_plane", "entity_type", "entity_id"), name="entity_id_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='entityref',
-            index=models.Index(fields=['control_plane', 'target_type', 'target_id'], name='ref_target'),
+            model_name="entityref",
+            index=models.Index(
+                fields=["control_plane", "target_type", "target_id"], name="ref_target"
+            ),
         ),
         migrations.AddIndex(
-            model_name='nodesyncrecord',
-            index=models.Index(fields=['control_plane', 'version'], name='sync_record_cp_version'),
+            model_name="nodesyncrecord",
+            index=models.Index(fields=["control_plane", "version"], name="sync_record_cp_version"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('organization', 'user'), name='one_role_per_org'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "user"), name="one_role_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='controlplane',
-            constraint=models.UniqueConstraint(fields=('organization', 'name'), name='cp_name_unique_in_org'),
+            model_name="controlplane",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "name"), name="cp_name_unique_in_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='uniquekey',
-            constraint=models.UniqueConstraint(fields=('control_plane', 'entity_type', 'key_hash'), name='unique_key_unique'),
+            model_name="uniquekey",
+            constraint=models.UniqueConstraint(
+                fields=("control_plane", "entity_type", "key_hash"), name="unique_key_unique"
+            ),
         ),
     ]

@@ -54,3 +54,6 @@ class Change(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["config_version", "seq"], name="change_seq_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.entity_type}:{self.entity_id}"

@@ -16,7 +16,8 @@ class Entity(models.Model):
     entity_type = models.CharField(max_length=40)
     entity_id = models.UUIDField()
     # The value of the type's endpoint key (name, username, ...), for lookups by name.
-    endpoint_key = models.CharField(max_length=512, null=True, blank=True)
+    # NULL, not "", for "no key": an empty string is a value Kong could hold.
+    endpoint_key = models.CharField(max_length=512, null=True, blank=True)  # noqa: DJ001
     # Tags as ",a,b," so that tag filters are plain LIKE queries on every database.
     tags_text = models.TextField(default="", blank=True)
     data = models.JSONField()
@@ -50,6 +51,9 @@ class UniqueKey(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.entity_type}:{self.key_hash[:12]}"
+
 
 class EntityRef(models.Model):
     """A foreign reference from one entity to another, with Kong's on-delete rule."""
@@ -64,3 +68,6 @@ class EntityRef(models.Model):
         indexes = [
             models.Index(fields=["control_plane", "target_type", "target_id"], name="ref_target")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.field} -> {self.target_type}:{self.target_id}"

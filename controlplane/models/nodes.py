@@ -25,6 +25,9 @@ class RegistrationToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.display_prefix}…)"
+
     @property
     def is_active(self) -> bool:
         if self.revoked_at is not None:
@@ -47,7 +50,9 @@ class DataPlaneNode(models.Model):
     credential_hash = models.CharField(max_length=64, unique=True)
     registered_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    sync_mode = models.CharField(max_length=12, choices=SyncMode.choices, default=SyncMode.INCREMENTAL)
+    sync_mode = models.CharField(
+        max_length=12, choices=SyncMode.choices, default=SyncMode.INCREMENTAL
+    )
     connected = models.BooleanField(default=False)
     config_version = models.BigIntegerField(default=0)
     config_hash = models.CharField(max_length=64, default=EMPTY_HASH)
@@ -83,3 +88,6 @@ class NodeSyncRecord(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["control_plane", "version"], name="sync_record_cp_version")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id}@{self.version} {self.payload_type}"

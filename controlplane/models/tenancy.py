@@ -66,6 +66,9 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["organization", "user"], name="one_role_per_org")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.organization_id} as {self.role}"
+
     @property
     def can_write(self) -> bool:
         return self.role in (Role.ADMIN, Role.EDITOR)

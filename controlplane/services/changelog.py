@@ -7,6 +7,7 @@ publishes the version's delta, serialized once, to the control plane's sync grou
 """
 
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class VersionWriter:
 
 
 @contextmanager
-def versioned_write(control_plane_id: object, actor: str) -> Iterator[VersionWriter]:
+def versioned_write(control_plane_id: uuid.UUID | str, actor: str) -> Iterator[VersionWriter]:
     """Run a write as one version of the control plane.
 
     The trap: everything that must be all-or-nothing has to happen inside the ``with`` block.
@@ -118,7 +119,9 @@ def _compact(cp: ControlPlane) -> None:
     floor = cp.config_version - settings.KONNECTLITE_CHANGELOG_RETENTION
     if floor < 1:
         return
-    Change.objects.filter(config_version__control_plane=cp, config_version__version__lte=floor).delete()
+    Change.objects.filter(
+        config_version__control_plane=cp, config_version__version__lte=floor
+    ).delete()
     ConfigVersion.objects.filter(control_plane=cp, version__lte=floor).delete()
 
 

@@ -123,7 +123,7 @@ def resolve_references(
 def _resolve_one(cp: ControlPlane, field: str, reference: str, ref: dict[str, Any]) -> Any:
     if "id" in ref or len(ref) != 1:
         return ref
-    (key, value), = ref.items()
+    ((key, value),) = ref.items()
     target_schema = get_schema(reference)
     if key != target_schema.endpoint_key and key not in target_schema.unique_fields:
         return ref

@@ -47,9 +47,11 @@ def register_node(
     secret: str, *, name: str, hostname: str, labels: dict[str, str], version: str
 ) -> tuple[DataPlaneNode, str]:
     """Exchange a registration token for a new node and its own ``kdpn_`` credential."""
-    token = RegistrationToken.objects.select_related("control_plane").filter(
-        token_hash=hash_secret(secret)
-    ).first()
+    token = (
+        RegistrationToken.objects.select_related("control_plane")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
     if token is None or not secret.startswith(REGISTRATION_PREFIX) or not token.is_active:
         raise Unauthorized("invalid, expired or revoked registration token")
     _check_node_fields(name, hostname, labels, version)

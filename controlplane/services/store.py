@@ -19,7 +19,7 @@ from controlplane.services.changelog import VersionWriter
 from kongcore.schema import EntitySchema, get_schema
 
 
-def find(cp: ControlPlane, entity_type: str, entity_id: object) -> Entity | None:
+def find(cp: ControlPlane, entity_type: str, entity_id: uuid.UUID | str) -> Entity | None:
     return Entity.objects.filter(
         control_plane=cp, entity_type=entity_type, entity_id=entity_id
     ).first()

@@ -18,9 +18,7 @@ def create_org(name: str, *, admin_email: str, admin_password: str) -> tuple[Org
         user = User.objects.filter(email__iexact=admin_email).first()
         if user is None:
             user = User.objects.create_user(admin_email, admin_password)
-        Membership.objects.get_or_create(
-            organization=org, user=user, defaults={"role": Role.ADMIN}
-        )
+        Membership.objects.get_or_create(organization=org, user=user, defaults={"role": Role.ADMIN})
     return org, user
 
 

@@ -6,6 +6,7 @@ was too large to ride along) is read from the database here, once, and kept in a
 """
 
 import asyncio
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -20,70 +21,65 @@ DELTA_CACHE_SIZE = 4096
 SNAPSHOT_CACHE_SIZE = 8
 
 
-class FrameCache:
-    """An LRU of delta frames keyed by (control plane, version)."""
+Delta = tuple[int, float, protocol.Frame]  # version, commit time, encoded message
+
+
+class DeltaCache:
+    """An LRU of encoded deltas keyed by (control plane, version)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._frames: OrderedDict[tuple[str, int], protocol.Frame] = OrderedDict()
+        self._deltas: OrderedDict[tuple[str, int], Delta] = OrderedDict()
 
-    def get(self, key: tuple[str, int]) -> protocol.Frame | None:
-        frame = self._frames.get(key)
-        if frame is not None:
-            self._frames.move_to_end(key)
-        return frame
+    def get(self, cp_id: str, version: int) -> Delta | None:
+        delta = self._deltas.get((cp_id, version))
+        if delta is not None:
+            self._deltas.move_to_end((cp_id, version))
+        return delta
 
-    def put(self, key: tuple[str, int], frame: protocol.Frame) -> None:
-        self._frames[key] = frame
-        self._frames.move_to_end(key)
-        while len(self._frames) > self.size:
-            self._frames.popitem(last=False)
-
-    def clear(self) -> None:
-        self._frames.clear()
+    def put(self, cp_id: str, delta: Delta) -> None:
+        self._deltas[(cp_id, delta[0])] = delta
+        while len(self._deltas) > self.size:
+            self._deltas.popitem(last=False)
 
 
-deltas = FrameCache(DELTA_CACHE_SIZE)
+deltas = DeltaCache(DELTA_CACHE_SIZE)
 
 
 class VersionGone(Exception):
     """The change log no longer holds a version that was asked for."""
 
 
-async def delta_frames(cp_id: str, first: int, last: int) -> list[tuple[int, float, protocol.Frame]]:
-    """Frames for versions ``first..last``, with each version's commit time."""
-    missing = [v for v in range(first, last + 1) if deltas.get((cp_id, v)) is None]
+async def delta_frames(cp_id: str, first: int, last: int) -> list[Delta]:
+    """Encoded deltas for versions ``first..last``, read from the log at most once."""
+    missing = [v for v in range(first, last + 1) if deltas.get(cp_id, v) is None]
     if missing:
-        for version, committed_at, frame in await _load_deltas(cp_id, missing[0], last):
-            deltas.put((cp_id, version), frame)
-            _commit_times[(cp_id, version)] = committed_at
+        for delta in await _load_deltas(cp_id, missing[0], last):
+            deltas.put(cp_id, delta)
     result = []
     for version in range(first, last + 1):
-        frame = deltas.get((cp_id, version))
-        if frame is None:
+        cached = deltas.get(cp_id, version)
+        if cached is None:
             raise VersionGone(version)
-        result.append((version, _commit_times.get((cp_id, version), 0.0), frame))
+        result.append(cached)
     return result
 
 
-_commit_times: OrderedDict[tuple[str, int], float] = OrderedDict()
-
-
-def remember_commit_time(cp_id: str, version: int, committed_at: float) -> None:
-    _commit_times[(cp_id, version)] = committed_at
-    while len(_commit_times) > DELTA_CACHE_SIZE:
-        _commit_times.popitem(last=False)
-
-
 @database_sync_to_async
-def _load_deltas(cp_id: str, first: int, last: int) -> list[tuple[int, float, protocol.Frame]]:
+def _load_deltas(cp_id: str, first: int, last: int) -> list[Delta]:
     versions = ConfigVersion.objects.filter(
-        control_plane_id=cp_id, version__gte=first, version__lte=last
+        control_plane_id=uuid.UUID(cp_id), version__gte=first, version__lte=last
     ).order_by("version")
     changes: dict[int, list[protocol.Change]] = {}
     rows = Change.objects.filter(config_version__in=versions).order_by("config_version_id", "seq")
     for row in rows.values("config_version_id", "op", "entity_type", "entity", "old_entity"):
-        changes.setdefault(row.pop("config_version_id"), []).append(row)  # type: ignore[arg-type]
+        change: protocol.Change = {
+            "op": row["op"],  # type: ignore[typeddict-item]  # a column with Operation choices
+            "entity_type": row["entity_type"],
+            "entity": row["entity"],
+            "old_entity": row["old_entity"],
+        }
+        changes.setdefault(row["config_version_id"], []).append(change)
     frames = []
     for version in versions:
         message = protocol.delta(
@@ -134,9 +130,7 @@ _building: dict[tuple[str, int, str], asyncio.Future[Snapshot]] = {}
 
 @database_sync_to_async
 def _current_version(cp_id: str) -> int:
-    return int(
-        ControlPlane.objects.filter(pk=cp_id).values_list("config_version", flat=True).get()
-    )
+    return int(ControlPlane.objects.filter(pk=cp_id).values_list("config_version", flat=True).get())
 
 
 @database_sync_to_async
@@ -165,7 +159,7 @@ def _build_snapshot(cp_id: str, reason: str) -> Snapshot:
 
 def _read_config(cp_id: str) -> dict[str, list[dict[str, Any]]]:
     config: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ENTITY_TYPES}
-    rows = Entity.objects.filter(control_plane_id=cp_id).order_by("entity_type", "entity_id")
+    rows = Entity.objects.filter(control_plane_id=uuid.UUID(cp_id)).order_by("entity_type", "entity_id")
     for kind, data in rows.values_list("entity_type", "data").iterator(chunk_size=2000):
         config.setdefault(kind, []).append(data)
     return {kind: items for kind, items in config.items() if items}

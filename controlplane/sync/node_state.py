@@ -8,6 +8,7 @@ transaction, then announces them on each control plane's live group.
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +22,10 @@ from controlplane.services.publisher import apublish
 logger = logging.getLogger(__name__)
 
 FLUSH_INTERVAL = 0.5
-# Sync history kept per node, for its page in the dashboard.
+# Sync history kept per node, for its page in the dashboard; trimmed every TRIM_EVERY records
+# rather than on every write.
 HISTORY_PER_NODE = 200
+TRIM_EVERY = 50
 
 
 @dataclass
@@ -37,6 +40,7 @@ class NodeStateWriter:
         self._pending: dict[str, Pending] = {}
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._since_trim: dict[str, int] = {}
 
     def update(self, cp_id: str, node_id: str, **fields: Any) -> None:
         entry = self._pending.setdefault(node_id, Pending(cp_id=cp_id))
@@ -54,7 +58,7 @@ class NodeStateWriter:
             return
         batch, self._pending = self._pending, {}
         try:
-            await _write(batch)
+            await _write(batch, self._due_for_trim(batch))
         except Exception:
             logger.exception("could not write the state of %d nodes", len(batch))
             return
@@ -63,6 +67,15 @@ class NodeStateWriter:
                 events.live_group(entry.cp_id),
                 events.live_node(control_plane_id=entry.cp_id, node={"id": node_id}),
             )
+
+    def _due_for_trim(self, batch: dict[str, Pending]) -> list[str]:
+        due = []
+        for node_id, entry in batch.items():
+            count = self._since_trim.get(node_id, 0) + len(entry.records)
+            self._since_trim[node_id] = 0 if count >= TRIM_EVERY else count
+            if count >= TRIM_EVERY:
+                due.append(node_id)
+        return due
 
     def _ensure_running(self) -> None:
         loop = asyncio.get_running_loop()
@@ -79,23 +92,25 @@ class NodeStateWriter:
 
 
 @database_sync_to_async
-def _write(batch: dict[str, Pending]) -> None:
+def _write(batch: dict[str, Pending], trim: list[str]) -> None:
     with transaction.atomic():
         for node_id, entry in batch.items():
             if entry.fields:
-                DataPlaneNode.objects.filter(pk=node_id).update(**entry.fields)
+                DataPlaneNode.objects.filter(pk=uuid.UUID(node_id)).update(**entry.fields)
         alive = {
-            str(pk) for pk in DataPlaneNode.objects.filter(pk__in=list(batch)).values_list("pk", flat=True)
+            str(pk)
+            for pk in DataPlaneNode.objects.filter(pk__in=[uuid.UUID(n) for n in batch]).values_list(
+                "pk", flat=True
+            )
         }
         records = [r for node_id in alive for r in batch[node_id].records]
         NodeSyncRecord.objects.bulk_create(records)
-        for node_id, entry in batch.items():
-            if entry.records:
-                _trim_history(node_id)
+        for node_id in trim:
+            _trim_history(node_id)
 
 
 def _trim_history(node_id: str) -> None:
-    keep = NodeSyncRecord.objects.filter(node_id=node_id).order_by("-at")[HISTORY_PER_NODE:]
+    keep = NodeSyncRecord.objects.filter(node_id=uuid.UUID(node_id)).order_by("-at")[HISTORY_PER_NODE:]
     stale = list(keep.values_list("pk", flat=True)[:1000])
     if stale:
         NodeSyncRecord.objects.filter(pk__in=stale).delete()

@@ -35,8 +35,8 @@ async def connect(credential: str) -> WebsocketCommunicator:
     return communicator
 
 
-async def receive(communicator: WebsocketCommunicator, timeout: float = 5) -> dict[str, Any]:
-    frame = await communicator.receive_output(timeout)
+async def receive(communicator: WebsocketCommunicator, wait: float = 5) -> dict[str, Any]:
+    frame = await communicator.receive_output(wait)
     assert frame["type"] == "websocket.send", frame
     if frame.get("bytes") is not None:
         return json.loads(zlib.decompress(frame["bytes"]))
@@ -50,8 +50,12 @@ async def hello(
     mode: str = "incremental",
 ) -> dict[str, Any]:
     message = protocol.hello(
-        node_id="", hostname="host1", version="1.0", sync_mode=mode,  # type: ignore[arg-type]
-        config_version=version, config_hash=config_hash,
+        node_id="",
+        hostname="host1",
+        version="1.0",
+        sync_mode=mode,  # type: ignore[arg-type]
+        config_version=version,
+        config_hash=config_hash,
     )
     await communicator.send_to(text_data=json.dumps(message))
     welcome = await receive(communicator)
@@ -120,24 +124,34 @@ async def test_a_node_with_a_wrong_hash_gets_a_snapshot(cp: ControlPlane, node: 
     await communicator.disconnect()
 
 
-async def test_a_node_ahead_of_the_control_plane_gets_a_snapshot(cp: ControlPlane, node: Any) -> None:
+async def test_a_node_ahead_of_the_control_plane_gets_a_snapshot(
+    cp: ControlPlane, node: Any
+) -> None:
     communicator = await connect(node[1])
     await hello(communicator, version=7, config_hash="a" * 64)
     assert (await receive(communicator))["reason"] == "ahead"
     await communicator.disconnect()
 
 
-async def test_a_full_mode_node_gets_a_snapshot_for_each_version(cp: ControlPlane, node: Any) -> None:
+async def test_a_full_mode_node_gets_a_snapshot_for_each_version(
+    cp: ControlPlane, node: Any
+) -> None:
     communicator = await connect(node[1])
     welcome = await hello(communicator, mode="full")
     assert welcome["sync_mode"] == "full"
     await sync_to_async(create_service)(cp, "a")
     snapshot = await receive(communicator)
-    assert (snapshot["type"], snapshot["reason"], snapshot["version"]) == ("snapshot", "full_mode", 1)
+    assert (snapshot["type"], snapshot["reason"], snapshot["version"]) == (
+        "snapshot",
+        "full_mode",
+        1,
+    )
     await communicator.disconnect()
 
 
-async def test_incremental_off_on_the_control_plane_gives_full_syncs(cp: ControlPlane, node: Any) -> None:
+async def test_incremental_off_on_the_control_plane_gives_full_syncs(
+    cp: ControlPlane, node: Any
+) -> None:
     await sync_to_async(update_control_plane)(cp, {"incremental_sync": False})
     communicator = await connect(node[1])
     assert (await hello(communicator))["sync_mode"] == "full"
@@ -151,7 +165,9 @@ async def test_an_ack_updates_the_node_state(cp: ControlPlane, node: Any) -> Non
     await hello(communicator)
     await sync_to_async(create_service)(cp, "a")
     delta = await receive(communicator)
-    ack = protocol.ack(version=1, config_hash=delta["hash"], wire_bytes=500, raw_bytes=500, apply_ms=0.5)
+    ack = protocol.ack(
+        version=1, config_hash=delta["hash"], wire_bytes=500, raw_bytes=500, apply_ms=0.5
+    )
     await communicator.send_to(text_data=json.dumps(ack))
     await communicator.send_to(text_data=json.dumps(protocol.ping(ts=1.0)))
     assert (await receive(communicator))["type"] == "pong"
@@ -179,7 +195,12 @@ async def test_a_nack_is_answered_with_a_snapshot(cp: ControlPlane, node: Any) -
         ("{not json", protocol.CLOSE_PROTOCOL_ERROR),
         (json.dumps({"type": "dance"}), protocol.CLOSE_PROTOCOL_ERROR),
         (json.dumps({"type": "ack", "version": 1}), protocol.CLOSE_PROTOCOL_ERROR),
-        (json.dumps(protocol.ack(version=1, config_hash="x", wire_bytes=1, raw_bytes=1, apply_ms=1)), protocol.CLOSE_OUT_OF_ORDER),
+        (
+            json.dumps(
+                protocol.ack(version=1, config_hash="x", wire_bytes=1, raw_bytes=1, apply_ms=1)
+            ),
+            protocol.CLOSE_OUT_OF_ORDER,
+        ),
         ("x" * (protocol.MAX_NODE_FRAME_BYTES + 1), protocol.CLOSE_TOO_LARGE),
     ],
     ids=["invalid-json", "unknown-type", "missing-fields", "ack-before-hello", "too-large"],
@@ -192,7 +213,9 @@ async def test_bad_protocol_input_closes_the_connection_with_its_code(
     await expect_close(communicator, code)
 
 
-async def test_revoking_a_node_disconnects_it_and_refuses_it_after(cp: ControlPlane, node: Any) -> None:
+async def test_revoking_a_node_disconnects_it_and_refuses_it_after(
+    cp: ControlPlane, node: Any
+) -> None:
     communicator = await connect(node[1])
     await hello(communicator)
     await sync_to_async(nodes.revoke_node)(node[0])

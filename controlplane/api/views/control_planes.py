@@ -2,18 +2,17 @@
 
 from typing import Any
 
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane import queries
-from controlplane import representations
+from controlplane import queries, representations
 from controlplane.api.base import OrgAPIView
 from controlplane.api.bodies import BadRequest, json_object
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
 from controlplane.errors import SchemaViolationError
 from controlplane.models import ControlPlane
 from controlplane.services import control_planes as cp_service
-from rest_framework.permissions import IsAuthenticated
 
 
 def _changes(body: dict[str, Any]) -> dict[str, Any]:

@@ -117,7 +117,9 @@ class NestedCollectionView(OrgAPIView):
         data = entity_service.create_entity(cp, child_type, payload, actor=actor_label(request))
         return Response(data, status=201)
 
-    def patch(self, request: Request, cp_id: str, collection: str, key: str, child: str) -> Response:
+    def patch(
+        self, request: Request, cp_id: str, collection: str, key: str, child: str
+    ) -> Response:
         cp = self.control_plane()
         if (collection, child) != ("routes", "service"):
             raise NotFound()
@@ -135,27 +137,38 @@ class NestedCollectionView(OrgAPIView):
 class NestedItemView(OrgAPIView):
     """``/{parent collection}/{id or name}/{child}/{id or name}``: one child of one entity."""
 
-    def _child(self, cp: ControlPlane, collection: str, key: str, child: str, child_key: str) -> tuple[str, Entity]:
+    def _child(
+        self, cp: ControlPlane, collection: str, key: str, child: str, child_key: str
+    ) -> tuple[str, Entity]:
         parent, child_type, field = _parent(cp, collection, key, child)
         row = entity_service.require(cp, child_type, child_key)
         if (row.data.get(field) or {}).get("id") != str(parent.entity_id):
             raise NotFound()
         return child_type, row
 
-    def get(self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str) -> Response:
+    def get(
+        self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
+    ) -> Response:
         _, row = self._child(self.control_plane(), collection, key, child, child_key)
         return Response(row.data)
 
-    def patch(self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str) -> Response:
+    def patch(
+        self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
+    ) -> Response:
         cp = self.control_plane()
         child_type, row = self._child(cp, collection, key, child, child_key)
         data = entity_service.update_entity(
-            cp, child_type, str(row.entity_id), entity_payload(request, child_type),
+            cp,
+            child_type,
+            str(row.entity_id),
+            entity_payload(request, child_type),
             actor=actor_label(request),
         )
         return Response(data)
 
-    def delete(self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str) -> Response:
+    def delete(
+        self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
+    ) -> Response:
         cp = self.control_plane()
         try:
             child_type, row = self._child(cp, collection, key, child, child_key)

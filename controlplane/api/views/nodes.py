@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from controlplane import queries, representations
 from controlplane.access import get_node
-from controlplane.api.base import OrgAPIView
+from controlplane.api.base import OrgAPIView, request_user
 from controlplane.api.bodies import json_object
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
 from controlplane.errors import NotFound, SchemaViolationError, Unauthorized
@@ -105,7 +105,7 @@ class RegistrationTokenCollectionView(OrgAPIView):
         if not isinstance(name, str):
             raise SchemaViolationError.single("name", "expected a string")
         token, secret = node_service.create_registration_token(
-            self.control_plane(), name=name, created_by=request.user, expires_in_days=days
+            self.control_plane(), name=name, created_by=request_user(request), expires_in_days=days
         )
         return Response(
             {

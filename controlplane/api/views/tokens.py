@@ -1,17 +1,16 @@
 """``/v2/personal-access-tokens``: the caller's own tokens in this organization."""
 
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane import queries
-from controlplane import representations
-from controlplane.api.base import OrgAPIView
+from controlplane import queries, representations
+from controlplane.api.base import OrgAPIView, request_user
 from controlplane.api.bodies import json_object
 from controlplane.api.permissions import IsOrgMember
 from controlplane.errors import NotFound, SchemaViolationError
 from controlplane.models import PersonalAccessToken
 from controlplane.services import tokens as token_service
-from rest_framework.permissions import IsAuthenticated
 
 
 class TokenCollectionView(OrgAPIView):
@@ -20,7 +19,7 @@ class TokenCollectionView(OrgAPIView):
 
     def get(self, request: Request) -> Response:
         rows = PersonalAccessToken.objects.filter(
-            user=request.user, organization=self.org_membership.organization
+            user=request_user(request), organization=self.org_membership.organization
         )
         batch, offset = queries.paginate_by(
             rows, "id", request.query_params.get("size"), request.query_params.get("offset")
@@ -43,7 +42,7 @@ class TokenCollectionView(OrgAPIView):
         if not isinstance(name, str):
             raise SchemaViolationError.single("name", "required field missing")
         token, secret = token_service.create_token(
-            request.user, self.org_membership.organization, name=name, expires_in_days=days
+            request_user(request), self.org_membership.organization, name=name, expires_in_days=days
         )
         return Response(
             {**representations.personal_access_token(token), "token": secret}, status=201
@@ -55,7 +54,7 @@ class TokenItemView(OrgAPIView):
 
     def _token(self, request: Request, token_id: str) -> PersonalAccessToken:
         token = PersonalAccessToken.objects.filter(
-            user=request.user, organization=self.org_membership.organization, pk=_uuid(token_id)
+            user=request_user(request), organization=self.org_membership.organization, pk=_uuid(token_id)
         ).first()
         if token is None:
             raise NotFound()

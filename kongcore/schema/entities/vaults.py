@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from kongcore.schema import typedefs as T
+from kongcore.schema import validators as V
 from kongcore.schema.entity import EntitySchema
-from kongcore.schema.fields import Any_, Boolean, String
+from kongcore.schema.errors import SchemaViolation
+from kongcore.schema.fields import Any_, Boolean, Field, String
 from kongcore.schema.record import Record
 
 VAULT_NAMES = ("env",)
 NOT_ENABLED = "vault '{}' is not installed"
 
 
-def _fields(config: Any) -> list[tuple[str, Any]]:
+def _fields(config: Field) -> list[tuple[str, Field]]:
     return [
         ("id", T.auto_id()),
-        ("prefix", String(required=True, not_one_of=VAULT_NAMES, validators=(_prefix,))),
+        ("prefix", String(required=True, not_one_of=VAULT_NAMES, validators=(V.name,))),
         ("name", String(required=True)),
         ("description", String()),
         ("config", config),
@@ -24,12 +26,6 @@ def _fields(config: Any) -> list[tuple[str, Any]]:
         ("updated_at", T.auto_timestamp()),
         ("tags", T.tags()),
     ]
-
-
-def _prefix(value: str) -> str | None:
-    from kongcore.schema.validators import name
-
-    return name(value)
 
 
 ENV = Record(_fields(Record([("prefix", String()), ("base64_decode", Boolean(default=False))])))
@@ -42,8 +38,6 @@ class VaultSchema(EntitySchema):
 
     def finalize(self, entity: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
         if entity["name"] not in VAULT_NAMES:
-            from kongcore.schema.errors import SchemaViolation
-
             raise SchemaViolation({"name": NOT_ENABLED.format(entity["name"])})
         return entity
 

@@ -1,28 +1,54 @@
-"""Bundled plugin schemas, one module per plugin, looked up by plugin name."""
+"""Bundled plugin schemas, one module per plugin, looked up by plugin name.
+
+Enterprise-only plugins (rate-limiting-advanced, openid-connect, ...) are absent on
+purpose: like an OSS gateway, we answer them with "plugin 'x' not enabled".
+"""
 
 from __future__ import annotations
 
 from kongcore.schema.plugins import (
     acl,
+    acme,
     basic_auth,
+    bot_detection,
     correlation_id,
     cors,
+    file_log,
+    hmac_auth,
+    http_log,
+    ip_restriction,
     jwt,
     key_auth,
+    prometheus,
+    proxy_cache,
     rate_limiting,
+    request_size_limiting,
+    request_termination,
     request_transformer,
+    response_transformer,
 )
 from kongcore.schema.plugins.base import PluginDef
 
 _MODULES = (
     acl,
+    acme,
     basic_auth,
+    bot_detection,
     correlation_id,
     cors,
+    file_log,
+    hmac_auth,
+    http_log,
+    ip_restriction,
     jwt,
     key_auth,
+    prometheus,
+    proxy_cache,
     rate_limiting,
+    request_size_limiting,
+    request_termination,
     request_transformer,
+    response_transformer,
 )
 
 PLUGINS: dict[str, PluginDef] = {module.PLUGIN.name: module.PLUGIN for module in _MODULES}

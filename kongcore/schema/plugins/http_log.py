@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kongcore.schema import typedefs as T
+from kongcore.schema import validators as V
 from kongcore.schema.fields import Map, Number, String
 from kongcore.schema.plugins.base import PluginDef, config
 from kongcore.schema.plugins.file_log import lua_fields
@@ -12,7 +13,7 @@ from kongcore.schema.plugins.queue import legacy_queue_shorthands, queue_record
 def _not_host(value: str) -> str | None:
     if value.lower() == "host":
         return "cannot contain 'Host' header"
-    return T.header_name().validators[0](value)
+    return V.header_name(value)
 
 
 PLUGIN = PluginDef(

@@ -24,7 +24,10 @@ PLUGIN = PluginDef(
                     Integer(between=(100, 900)), default=[200, 301, 404], len_min=1, required=True
                 ),
             ),
-            ("request_method", Array(String(one_of=METHODS), default=["GET", "HEAD"], required=True)),
+            (
+                "request_method",
+                Array(String(one_of=METHODS), default=["GET", "HEAD"], required=True),
+            ),
             (
                 "content_type",
                 Array(String(), default=["text/plain", "application/json"], required=True),
@@ -34,7 +37,10 @@ PLUGIN = PluginDef(
             ("cache_control", Boolean(default=False, required=True)),
             ("ignore_uri_case", Boolean(default=False)),
             ("storage_ttl", Integer()),
-            ("memory", Record([("dictionary_name", String(required=True, default="kong_db_cache"))])),
+            (
+                "memory",
+                Record([("dictionary_name", String(required=True, default="kong_db_cache"))]),
+            ),
             ("vary_query_params", Array(String())),
             ("vary_headers", Array(String())),
             ("response_headers", _response_headers()),

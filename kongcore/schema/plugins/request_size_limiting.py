@@ -12,7 +12,9 @@ PLUGIN = PluginDef(
             ("allowed_payload_size", Integer(default=128)),
             (
                 "size_unit",
-                String(required=True, default="megabytes", one_of=("megabytes", "kilobytes", "bytes")),
+                String(
+                    required=True, default="megabytes", one_of=("megabytes", "kilobytes", "bytes")
+                ),
             ),
             ("require_content_length", Boolean(required=True, default=False)),
         ]

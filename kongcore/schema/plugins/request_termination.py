@@ -7,6 +7,7 @@ from typing import Any
 from kongcore.schema import typedefs as T
 from kongcore.schema.fields import Boolean, Integer, String
 from kongcore.schema.plugins.base import PluginDef, config
+from kongcore.schema.record import Record
 
 
 def _consistent(conf: dict[str, Any]) -> str | None:
@@ -20,7 +21,7 @@ def _consistent(conf: dict[str, Any]) -> str | None:
     return None
 
 
-def _config() -> Any:
+def _config() -> Record:
     record = config(
         [
             ("status_code", Integer(required=True, default=503, between=(100, 599))),

@@ -5,14 +5,17 @@ from __future__ import annotations
 from kongcore.schema.fields import Array, String
 from kongcore.schema.plugins.base import PluginDef, config
 from kongcore.schema.plugins.transformer import colon_pairs, section, strings
+from kongcore.schema.record import Record
 
 
 def _json_types() -> Array:
     return Array(String(one_of=("boolean", "number", "string")), required=True, default=[])
 
 
-def _writes() -> object:
-    return section(("json", colon_pairs()), ("json_types", _json_types()), ("headers", colon_pairs()))
+def _writes() -> Record:
+    return section(
+        ("json", colon_pairs()), ("json_types", _json_types()), ("headers", colon_pairs())
+    )
 
 
 PLUGIN = PluginDef(

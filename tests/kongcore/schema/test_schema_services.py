@@ -186,3 +186,16 @@ def test_service_schema_metadata():
 
 def test_non_dict_input_is_a_violation():
     assert violation([1]).fields == {"@entity": ["expected a record"]}
+
+
+def test_validate_does_not_mutate_its_inputs():
+    data = {"url": "http://a.org/x", "tags": ["a"]}
+    existing = SERVICES.validate({"host": "b.org"})
+    snapshot = dict(existing)
+    SERVICES.validate(data, existing=existing)
+    assert data == {"url": "http://a.org/x", "tags": ["a"]}
+    assert existing == snapshot
+
+
+def test_integral_float_is_accepted_as_integer():
+    assert SERVICES.validate({"host": "a", "port": 8080.0})["port"] == 8080

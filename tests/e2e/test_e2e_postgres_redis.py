@@ -1,0 +1,56 @@
+"""Two control-plane processes sharing PostgreSQL and Redis: a write through one reaches a
+node connected to the other."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import services_required
+from tests.e2e.conftest import Cluster, base_env, start_cluster
+from tests.support.processes import ControlPlaneServer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        services_required("PostgreSQL and Redis")
+    import psycopg
+
+    name = f"konnectlite_e2e_{uuid.uuid4().hex[:8]}"
+    admin = base.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_change_written_through_one_process_reaches_nodes_of_another(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    env = base_env(tmp_path, postgres_url)
+    env["REDIS_URL"] = os.environ["REDIS_URL"]
+    cluster: Cluster = start_cluster(tmp_path, env)
+    second = ControlPlaneServer(env, tmp_path / "daphne-2.log").start()
+    try:
+        agent = cluster.agent("n1")
+        agent.stop()
+        # Point the node at the second process.
+        node_file = agent.data_dir / "node.json"
+        node_file.write_text(
+            node_file.read_text().replace(str(cluster.server.port), str(second.port))
+        )
+        agent.start()
+        code, body = cluster.core("POST", "/services", {"name": "via-first", "host": "h"})
+        assert code == 201, body
+        status = agent.wait_version(1)
+        assert status["entity_counts"]["services"] == 1
+    finally:
+        second.stop()
+        cluster.stop()
