@@ -222,3 +222,47 @@ async def test_revoking_a_node_disconnects_it_and_refuses_it_after(
     await expect_close(communicator, protocol.CLOSE_REVOKED)
     again = await connect(node[1])
     await expect_close(again, protocol.CLOSE_REVOKED)
+
+
+async def test_a_version_is_serialized_once_for_all_nodes(
+    cp: ControlPlane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials = [(await sync_to_async(register)(cp))[1] for _ in range(3)]
+    communicators = [await connect(c) for c in credentials]
+    for communicator in communicators:
+        await hello(communicator)
+    encoded: list[str] = []
+    real_encode = protocol.encode
+
+    def counting_encode(message: dict[str, Any], **kwargs: Any) -> protocol.Frame:
+        encoded.append(message["type"])
+        return real_encode(message, **kwargs)
+
+    monkeypatch.setattr(protocol, "encode", counting_encode)
+    await sync_to_async(create_service)(cp, "a")
+    deltas = [await receive(c) for c in communicators]
+    assert {d["to_version"] for d in deltas} == {1}
+    assert encoded.count("delta") == 1
+    for communicator in communicators:
+        await communicator.disconnect()
+
+
+async def test_delivering_to_an_up_to_date_node_queries_no_database(
+    cp: ControlPlane, node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the hot path read the database")
+
+    from controlplane.consumers import sync as consumer_module
+    from controlplane.sync import frames
+
+    for name in ("_load_deltas", "_current_version", "_build_snapshot"):
+        monkeypatch.setattr(frames, name, forbidden)
+    monkeypatch.setattr(consumer_module, "_catch_up_facts", forbidden)
+    await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(create_service)(cp, "b")
+    assert [(await receive(communicator))["to_version"] for _ in range(2)] == [1, 2]
+    await communicator.disconnect()
