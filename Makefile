@@ -38,8 +38,8 @@ browsers: $(STAMP)
 # The whole suite on the embedded default (SQLite + in-memory layer), then the tests that are
 # about PostgreSQL and Redis again on those services.
 test: lint browsers
-	$(BIN)/pytest -q
-	scripts/with-services.sh $(BIN)/pytest -q -m "postgres or redis or e2e"
+	$(BIN)/pytest -q -m "not postgres and not redis"
+	scripts/with-services.sh $(BIN)/pytest -q -m "(not e2e and not browser) or postgres or redis"
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q -m "not e2e and not browser"

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+
 from controlplane.models import ControlPlane, DataPlaneNode, PersonalAccessToken
 
 
@@ -35,6 +38,15 @@ def personal_access_token(token: PersonalAccessToken) -> dict[str, Any]:
     }
 
 
+def is_connected(node: DataPlaneNode) -> bool:
+    """Connected, and heard from lately: a control-plane process that died cannot clear
+    the flag of the nodes it served, but their heartbeats stop being recorded."""
+    if not node.connected or node.last_ping is None:
+        return False
+    silence = (timezone.now() - node.last_ping).total_seconds()
+    return silence <= settings.KONNECTLITE_HEARTBEAT_INTERVAL + settings.KONNECTLITE_HEARTBEAT_TIMEOUT
+
+
 def node(node: DataPlaneNode) -> dict[str, Any]:
     """A data-plane node as the nodes API shows it (field names follow Konnect's)."""
     cp = node.control_plane
@@ -45,7 +57,7 @@ def node(node: DataPlaneNode) -> dict[str, Any]:
         "labels": node.labels,
         "version": node.version,
         "sync_mode": node.sync_mode,
-        "connected": node.connected,
+        "connected": is_connected(node),
         "config_version": node.config_version,
         "config_hash": node.config_hash,
         "in_sync": node.config_version == cp.config_version and node.config_hash == cp.config_hash,

@@ -120,7 +120,9 @@ class Agent:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, _request_stop, stop, signum)
         try:
-            return await client.run(stop)
+            status = await client.run(stop)
+            log.info("stopped (exit status %d)", status)
+            return status
         finally:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)

@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from dataplane import config
 from dataplane.agent import Agent, RunOptions
@@ -125,8 +126,7 @@ def register(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"register needs --token or ${TOKEN_ENV}")
     data_dir = config.ensure_data_dir(config.resolve_data_dir(args.data_dir))
     hostname = socket.gethostname()
-    name = args.name or hostname
-    labels = dict(args.label)
+    name, labels = args.name or hostname, dict(args.label)
     try:
         registration = register_node(
             args.server, token, name=name, hostname=hostname, labels=labels
@@ -142,14 +142,24 @@ def register(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         name=name,
         labels=labels,
     )
-    # The credential first: node.json without a credential would look registered but not work.
-    config.save_credential(data_dir, registration.credential)
-    config.save_identity(data_dir, identity)
+    _save_registration(data_dir, identity, registration.credential)
     print(
         f"registered node {name} ({identity.node_id}) with control plane {identity.control_plane_id}"
     )
     print(f"start it with: konnectlite-dp run --data-dir {data_dir}")
     return EXIT_OK
+
+
+def _save_registration(data_dir: Path, identity: config.NodeIdentity, credential: str) -> None:
+    try:
+        previous: config.NodeIdentity | None = config.load_identity(data_dir)
+    except config.NotRegistered:
+        previous = None
+    if previous is not None and previous.node_id != identity.node_id:
+        print(f"replacing the earlier registration of node {previous.node_id}", file=sys.stderr)
+    # The credential first: node.json without a credential would look registered but not work.
+    config.save_credential(data_dir, credential)
+    config.save_identity(data_dir, identity)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

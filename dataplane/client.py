@@ -88,7 +88,6 @@ class SyncClient:
         try:
             async with connect(url, **self._connect_options()) as ws:
                 self._ws = ws
-                self._board.update(connected=True)
                 hello = self._hello()
                 log.info("connected to %s; at version %d", url, hello["config_version"])
                 session = Session(

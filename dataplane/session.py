@@ -121,8 +121,11 @@ class Session:
                 "welcome is for node %s, not %s", message["node_id"], self._hello["node_id"]
             )
         await self._in_worker(self._applier.store.set_control_plane_id, message["control_plane_id"])
+        # "connected" on the status page means accepted by the control plane, not just a socket.
         self._board.update(
-            sync_mode=message["sync_mode"], control_plane_id=message["control_plane_id"]
+            connected=True,
+            sync_mode=message["sync_mode"],
+            control_plane_id=message["control_plane_id"],
         )
         log.info(
             "welcome: sync mode %s (asked for %s), control plane at version %d, node at %d",

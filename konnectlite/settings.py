@@ -97,6 +97,9 @@ def database_config() -> dict[str, object]:
             "timeout": 30,
         }
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+    else:
+        # One test database per test process, so that parallel runs never share one.
+        config["TEST"] = {"NAME": f"test_konnectlite_{os.getpid()}"}
     return config
 
 

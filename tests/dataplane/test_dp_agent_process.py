@@ -14,6 +14,10 @@ from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
 
 from dataplane import config
+from dataplane.applier import Applier, decode_frame
+from dataplane.cache import Cache
+from dataplane.events import Events
+from dataplane.store import Store
 from kongcore import protocol
 
 pytestmark = pytest.mark.timeout(90)
@@ -177,11 +181,6 @@ async def test_without_a_control_plane_the_node_serves_its_stored_config(fake_cp
     data_dir = registered(tmp_path / "dp", "ws://127.0.0.1:9/v2/dataplane/sync")
     fake_cp.seed("routes", 3)
     # An earlier run synced version 1; write it the way that run would have.
-    from dataplane.applier import Applier, decode_frame
-    from dataplane.cache import Cache
-    from dataplane.events import Events
-    from dataplane.store import Store
-
     store = Store.open(data_dir / config.STORE_FILE)
     Applier(store, Events(), Cache()).apply(decode_frame(protocol.encode(fake_cp.snapshot()).data))
     store.set_control_plane_id("cp-1")
@@ -201,7 +200,9 @@ async def test_without_a_control_plane_the_node_serves_its_stored_config(fake_cp
 
 async def test_plugins_named_in_the_environment_are_loaded(fake_cp, agents, tmp_path):
     data_dir = registered(tmp_path / "dp", "ws://127.0.0.1:9/v2/dataplane/sync")
-    env = {"KONNECTLITE_PLUGINS": "dataplane.examples.consumer_cache, dataplane.examples.naive_consumer_cache"}
+    env = {
+        "KONNECTLITE_PLUGINS": "dataplane.examples.consumer_cache, dataplane.examples.naive_consumer_cache"
+    }
 
     agent = await agents(data_dir, env=env)
     await agent.wait_for_line("plugin dataplane.examples.naive_consumer_cache loaded")

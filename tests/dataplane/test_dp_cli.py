@@ -64,7 +64,9 @@ def test_run_without_registration_says_to_register_first(tmp_path):
 
 
 def test_a_bad_incremental_sync_setting_is_a_usage_error(tmp_path):
-    result = run_cli("run", "--data-dir", str(tmp_path), env={"KONNECTLITE_INCREMENTAL_SYNC": "maybe"})
+    result = run_cli(
+        "run", "--data-dir", str(tmp_path), env={"KONNECTLITE_INCREMENTAL_SYNC": "maybe"}
+    )
 
     assert result.returncode == 2
     assert "KONNECTLITE_INCREMENTAL_SYNC" in result.stderr

@@ -72,7 +72,9 @@ def make_client(node):
     worker = ThreadPoolExecutor(max_workers=1)
 
     def factory(url):
-        board = StatusBoard(node_id="node-1", control_plane_id="cp-1", name="e", sync_mode="incremental")
+        board = StatusBoard(
+            node_id="node-1", control_plane_id="cp-1", name="e", sync_mode="incremental"
+        )
         settings = ClientSettings(
             sync_url=url,
             credential="kdpn_test",
@@ -82,7 +84,9 @@ def make_client(node):
             labels={"region": "eu"},
         )
         backoff = Backoff(base=0.01, cap=0.05, rng=random.Random(0))
-        return SyncClient(settings, applier=node.applier, board=board, worker=worker, backoff=backoff)
+        return SyncClient(
+            settings, applier=node.applier, board=board, worker=worker, backoff=backoff
+        )
 
     yield factory
     worker.shutdown(wait=True)
@@ -92,7 +96,9 @@ async def run_client(client, stop=None):
     return await asyncio.wait_for(client.run(stop or asyncio.Event()), 30)
 
 
-async def test_hello_welcome_snapshot_delta_then_revocation_ends_the_agent(fake_cp, node, make_client):
+async def test_hello_welcome_snapshot_delta_then_revocation_ends_the_agent(
+    fake_cp, node, make_client
+):
     seen = {}
     fake_cp.seed("services", 3)
 

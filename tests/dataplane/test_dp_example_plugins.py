@@ -84,5 +84,9 @@ def test_a_deleted_consumer_disappears_from_the_correct_plugin(fake_cp, node, pl
 def test_a_module_without_init_worker_is_refused(node):
     with pytest.raises(PluginError, match="no init_worker"):
         load_plugins(
-            ["dataplane.examples"], events=node.events, cache=node.cache, store=node.store, node_id="n1"
+            ["dataplane.examples"],
+            events=node.events,
+            cache=node.cache,
+            store=node.store,
+            node_id="n1",
         )

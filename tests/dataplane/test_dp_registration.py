@@ -57,7 +57,15 @@ def registrar():
 
 
 def register(registrar, data_dir, *extra):
-    argv = ["register", "--server", registrar.url, "--token", "kdpr_abc", "--data-dir", str(data_dir)]
+    argv = [
+        "register",
+        "--server",
+        registrar.url,
+        "--token",
+        "kdpr_abc",
+        "--data-dir",
+        str(data_dir),
+    ]
     return cli.main([*argv, *extra])
 
 

@@ -68,7 +68,9 @@ def test_failure_mid_delta_leaves_previous_version_intact(fake_cp, node, open_no
     )
 
 
-def test_process_killed_mid_delta_leaves_previous_version_on_disk(fake_cp, node, open_node, tmp_path):
+def test_process_killed_mid_delta_leaves_previous_version_on_disk(
+    fake_cp, node, open_node, tmp_path
+):
     fake_cp.seed("consumers", 5)
     node.feed(fake_cp.snapshot())
     before = (node.store.version, node.store.config_hash)
@@ -154,7 +156,9 @@ def test_a_tampered_store_reports_its_recomputed_hash(fake_cp, node, open_node, 
 
     assert reopened.version == fake_cp.version
     assert reopened.config_hash != fake_cp.hash
-    assert reopened.config_hash == hashing.config_hash({"consumers": reopened.entities("consumers")})
+    assert reopened.config_hash == hashing.config_hash(
+        {"consumers": reopened.entities("consumers")}
+    )
 
 
 def test_a_store_written_by_a_newer_agent_is_refused(tmp_path):

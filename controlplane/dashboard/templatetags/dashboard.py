@@ -1,0 +1,69 @@
+"""Template helpers: sizes in human units with the exact count on hover, times, short ids."""
+
+from datetime import UTC, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+
+register = template.Library()
+
+_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
+
+
+def human_bytes(count: int | float | None) -> str:
+    """``1536`` -> ``"1.5 KiB"``; binary units, so the figures match what tools report."""
+    if count is None:
+        return "—"
+    value = float(count)
+    for unit in _UNITS:
+        if abs(value) < 1024 or unit == _UNITS[-1]:
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+@register.simple_tag
+def size(count: int | float | None) -> SafeString:
+    """A size in human units; the exact byte count is in the title attribute."""
+    if count is None:
+        return format_html('<span class="muted">—</span>')
+    return format_html(
+        '<span class="size" title="{} bytes">{}</span>', f"{int(count):,}", human_bytes(count)
+    )
+
+
+@register.simple_tag
+def ago(moment: datetime | None) -> SafeString:
+    """"3 minutes ago", with the exact UTC time in the title attribute."""
+    if moment is None:
+        return format_html('<span class="muted">never</span>')
+    exact = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if (timezone.now() - moment).total_seconds() < 5:
+        return format_html('<time datetime="{}" title="{}">just now</time>', moment.isoformat(), exact)
+    return format_html(
+        '<time datetime="{}" title="{}">{} ago</time>',
+        moment.isoformat(),
+        exact,
+        timesince(moment, depth=1),
+    )
+
+
+@register.simple_tag
+def millis(value: float | None) -> SafeString:
+    if value is None:
+        return format_html('<span class="muted">—</span>')
+    text = f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+    return format_html('<span title="{} ms">{}</span>', f"{value:.3f}", text)
+
+
+@register.filter
+def short_id(value: object) -> str:
+    return str(value)[:8]
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key)
