@@ -66,6 +66,11 @@ class InvalidSize(KongError):
     name = "invalid size"
 
 
+class InvalidOptions(KongError):
+    code = 11
+    name = "invalid options"
+
+
 class DeclarativeConfigError(KongError):
     code = 14
     name = "invalid declarative configuration"

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from controlplane.errors import InvalidOffset, InvalidSize
+from controlplane.errors import InvalidOffset, InvalidOptions, InvalidSize
 from controlplane.models import ControlPlane, Entity, EntityRef
 
 DEFAULT_PAGE_SIZE = 100
@@ -40,6 +40,9 @@ def filter_tags(rows: QuerySet[Entity], tags: str | None) -> QuerySet[Entity]:
     """Kong's tag filter: ``a,b`` matches entities with all of them, ``a/b`` any of them."""
     if not tags:
         return rows
+    if "," in tags and "/" in tags:
+        # Kong cannot tell "all of" from "any of" here either.
+        raise InvalidOptions("invalid option (tags: invalid filter syntax)", {"tags": "invalid filter syntax"})
     if "/" in tags:
         wanted = Q()
         for tag in filter(None, tags.split("/")):
@@ -82,9 +85,12 @@ def paginate_by(
 
 
 def page_size(size: str | None) -> int:
+    """Kong's ``size``: 1 to 1000, 100 when absent."""
     if size is None or size == "":
         return DEFAULT_PAGE_SIZE
-    if not size.isdigit() or not 1 <= int(size) <= MAX_PAGE_SIZE:
+    if not (size.isascii() and size.isdigit()):
+        raise InvalidSize("size must be a number")
+    if not 1 <= int(size) <= MAX_PAGE_SIZE:
         raise InvalidSize(f"size must be an integer between 1 and {MAX_PAGE_SIZE}")
     return int(size)
 

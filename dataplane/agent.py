@@ -10,9 +10,11 @@ import asyncio
 import logging
 import signal
 import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from dataplane import config
 from dataplane.applier import Applier
@@ -25,6 +27,9 @@ from dataplane.store import Store
 from kongcore.protocol import SyncMode
 
 log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+_stop_requested = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -116,16 +121,33 @@ class Agent:
 
     async def _serve(self, client: SyncClient) -> int:
         stop = asyncio.Event()
+        if _stop_requested.is_set():
+            stop.set()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
+        for signum in STOP_SIGNALS:
             loop.add_signal_handler(signum, _request_stop, stop, signum)
         try:
             status = await client.run(stop)
             log.info("stopped (exit status %d)", status)
             return status
         finally:
-            for signum in (signal.SIGTERM, signal.SIGINT):
+            for signum in STOP_SIGNALS:
                 loop.remove_signal_handler(signum)
+
+
+def catch_stop_signals() -> None:
+    """Remember SIGTERM/SIGINT that arrive before the event loop runs, instead of dying.
+
+    Startup (loading a large store, importing plugins) takes a moment; a supervisor that stops
+    the node during it should still see a clean exit 0.
+    """
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _remember_stop)
+
+
+def _remember_stop(signum: int, frame: FrameType | None) -> None:
+    log.info("%s received during startup; stopping once started", signal.Signals(signum).name)
+    _stop_requested.set()
 
 
 def _request_stop(stop: asyncio.Event, signum: int) -> None:

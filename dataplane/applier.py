@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from dataplane.cache import Cache
 from dataplane.changes import ChangeError, index_snapshot, plan_delta
 from dataplane.events import CrudEvent, Events, ReconfigureEvent
-from dataplane.store import Store, StoredChange, SyncRecord
+from dataplane.store import EntityIndex, Store, StoredChange, SyncRecord
 from kongcore import hashing, protocol
 
 log = logging.getLogger(__name__)
+
+_MAX_DETAIL = 1000
 
 
 @dataclass(frozen=True)
@@ -68,26 +71,17 @@ class Applier:
     def apply_delta(self, incoming: Incoming) -> dict[str, Any]:
         """Apply a delta all-or-nothing; one ``crud`` event per change, after the commit."""
         message = incoming.message
-        from_version, to_version = message["from_version"], message["to_version"]
-        if from_version != self.store.version:
-            detail = f"delta {from_version}->{to_version} does not follow local version {self.store.version}"
-            return self._nack(protocol.NACK_GAP, detail)
+        to_version = message["to_version"]
         try:
-            planned, config_hash = plan_delta(self.store, message["changes"])
-        except ChangeError as exc:
-            return self._nack(protocol.NACK_APPLY_FAILED, f"delta {to_version}: {exc}")
-        if config_hash != message["hash"]:
-            detail = f"delta {to_version}: expected hash {message['hash']}, computed {config_hash}"
-            return self._nack(protocol.NACK_HASH_MISMATCH, detail)
-        try:
-            self.store.apply_changes(planned, version=to_version, config_hash=config_hash)
-        except Exception as exc:
-            log.exception("writing delta %d failed; the previous version is intact", to_version)
-            return self._nack(protocol.NACK_APPLY_FAILED, f"delta {to_version}: {exc}")
+            planned, config_hash = self._verify_delta(message)
+            with _write_or_refuse(f"delta {to_version}"):
+                self.store.apply_changes(planned, version=to_version, config_hash=config_hash)
+        except _Refused as refusal:
+            return self._nack(to_version, refusal)
         record = self._finish("delta", incoming)
         log.info(
             "delta applied: version %d -> %d, %d change(s), %d bytes on the wire (%d raw), %.2f ms",
-            from_version,
+            message["from_version"],
             to_version,
             len(planned),
             record.wire_bytes,
@@ -102,18 +96,11 @@ class Applier:
         message = incoming.message
         version, reason = message["version"], message["reason"]
         try:
-            entities = index_snapshot(message["config"])
-        except ChangeError as exc:
-            return self._nack(protocol.NACK_APPLY_FAILED, f"snapshot {version}: {exc}")
-        config_hash = hashing.config_hash({kind: rows.values() for kind, rows in entities.items()})
-        if config_hash != message["hash"]:
-            detail = f"snapshot {version}: expected hash {message['hash']}, computed {config_hash}"
-            return self._nack(protocol.NACK_HASH_MISMATCH, detail)
-        try:
-            self.store.replace_config(entities, version=version, config_hash=config_hash)
-        except Exception as exc:
-            log.exception("writing snapshot %d failed; the previous version is intact", version)
-            return self._nack(protocol.NACK_APPLY_FAILED, f"snapshot {version}: {exc}")
+            entities, config_hash = self._verify_snapshot(message)
+            with _write_or_refuse(f"snapshot {version}"):
+                self.store.replace_config(entities, version=version, config_hash=config_hash)
+        except _Refused as refusal:
+            return self._nack(version, refusal)
         record = self._finish("full", incoming)
         log.info(
             "snapshot applied (%s): version %d, %d entities, %d bytes on the wire (%d raw), %.2f ms",
@@ -127,6 +114,31 @@ class Applier:
         self.cache.purge()
         self.events.post_reconfigure(ReconfigureEvent(version, config_hash, reason))
         return self._ack(record)
+
+    def _verify_delta(self, message: dict[str, Any]) -> tuple[list[StoredChange], str]:
+        from_version, to_version = message["from_version"], message["to_version"]
+        if from_version != self.store.version:
+            raise _Refused(
+                protocol.NACK_GAP,
+                f"delta {from_version}->{to_version} does not follow local version "
+                f"{self.store.version}",
+            )
+        try:
+            planned, config_hash = plan_delta(self.store, message["changes"])
+        except ChangeError as exc:
+            raise _Refused(protocol.NACK_APPLY_FAILED, f"delta {to_version}: {exc}") from None
+        _check_hash(f"delta {to_version}", message["hash"], config_hash)
+        return planned, config_hash
+
+    def _verify_snapshot(self, message: dict[str, Any]) -> tuple[EntityIndex, str]:
+        version = message["version"]
+        try:
+            entities = index_snapshot(message["config"])
+        except ChangeError as exc:
+            raise _Refused(protocol.NACK_APPLY_FAILED, f"snapshot {version}: {exc}") from None
+        config_hash = hashing.config_hash({kind: rows.values() for kind, rows in entities.items()})
+        _check_hash(f"snapshot {version}", message["hash"], config_hash)
+        return entities, config_hash
 
     def _finish(self, kind: Literal["delta", "full"], incoming: Incoming) -> SyncRecord:
         apply_ms = round((time.perf_counter() - incoming.started) * 1000, 3)
@@ -158,6 +170,35 @@ class Applier:
             apply_ms=record.apply_ms,
         )
 
-    def _nack(self, reason: str, detail: str) -> dict[str, Any]:
-        log.warning("nack (%s): %s; keeping version %d", reason, detail, self.store.version)
-        return protocol.nack(version=self.store.version, reason=reason, detail=detail)
+    def _nack(self, refused_version: int, refusal: _Refused) -> dict[str, Any]:
+        log.warning(
+            "nack (%s): %s; keeping version %d", refusal.reason, refusal.detail, self.store.version
+        )
+        # Node frames are capped at 64 KiB; a detail is for humans and never needs that much.
+        detail = refusal.detail[:_MAX_DETAIL]
+        return protocol.nack(version=refused_version, reason=refusal.reason, detail=detail)
+
+
+class _Refused(Exception):
+    """The message cannot be applied; ``reason`` is the nack reason."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def _check_hash(what: str, expected: str, computed: str) -> None:
+    if computed != expected:
+        detail = f"{what}: expected hash {expected}, computed {computed}"
+        raise _Refused(protocol.NACK_HASH_MISMATCH, detail)
+
+
+@contextmanager
+def _write_or_refuse(what: str) -> Iterator[None]:
+    """Turn a failed store write (already rolled back by the store) into a refusal."""
+    try:
+        yield
+    except Exception as exc:
+        log.exception("writing %s failed; the previous version is intact", what)
+        raise _Refused(protocol.NACK_APPLY_FAILED, f"{what}: {exc}") from exc

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dataplane import config
-from dataplane.agent import Agent, RunOptions
+from dataplane.agent import Agent, RunOptions, catch_stop_signals
 from dataplane.client import EXIT_FAILURE, EXIT_OK
 from dataplane.plugins import PLUGINS_ENV, PluginError, parse_plugin_list
 from dataplane.registration import RegistrationError, register_node
@@ -169,6 +169,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         plugins=args.plugin or parse_plugin_list(os.environ.get(PLUGINS_ENV)),
         status_listen=args.status_listen,
     )
+    catch_stop_signals()
     try:
         credential = config.load_credential(options.data_dir)
         with config.exclusive_lock(options.data_dir):

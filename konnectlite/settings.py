@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The dashboard's template tags live in a package that is not an app of its own.
+            "libraries": {"dashboard": "controlplane.dashboard.templatetags.dashboard"},
         },
     },
 ]
@@ -154,7 +156,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "controlplane.api.errors.kong_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "controlplane.api.schema.KongAutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 

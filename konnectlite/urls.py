@@ -6,6 +6,7 @@ from controlplane.api.errors import json_not_found, json_server_error
 
 urlpatterns = [
     path("", include("controlplane.api.urls")),
+    path("", include("controlplane.dashboard.urls")),
 ]
 
 

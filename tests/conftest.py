@@ -14,6 +14,12 @@ from controlplane.services.tenancy import add_member, create_org, create_user
 from controlplane.services.tokens import create_token
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's million rounds cost most of each test's setup; tests need no strong hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def api_client(user: User, org: Organization) -> APIClient:
     _, secret = create_token(user, org, name="test")
     client = APIClient()

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from controlplane.access import get_control_plane, get_membership
+from controlplane.api.bodies import BadRequest
 from controlplane.api.permissions import CanWriteEntities, IsOrgMember
 from controlplane.errors import NotFound, PayloadTooLarge
 from controlplane.models import ControlPlane, Membership, PersonalAccessToken, User
@@ -51,14 +52,20 @@ class OrgAPIView(APIView):
     permission_classes = [IsAuthenticated, IsOrgMember, CanWriteEntities]
     max_body_bytes: int = settings.KONNECTLITE_MAX_ENTITY_BODY_BYTES
     membership: Membership | None = None
+    _control_plane: ControlPlane | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self._check_body_size(request)
+        _check_no_nul(request)
         super().initial(request, *args, **kwargs)
 
     def check_permissions(self, request: Request) -> None:
         if request.user is not None and request.user.is_authenticated:
             self.membership = request_membership(request)
+            if "cp_id" in self.kwargs:
+                # Another organization's control plane is 404 before any 403: a viewer's
+                # write must not learn that it exists.
+                self.control_plane()
         super().check_permissions(request)
 
     def _check_body_size(self, request: Request) -> None:
@@ -72,4 +79,16 @@ class OrgAPIView(APIView):
         return self.membership
 
     def control_plane(self) -> ControlPlane:
-        return get_control_plane(self.org_membership.organization, self.kwargs["cp_id"])
+        if self._control_plane is None:
+            org = self.org_membership.organization
+            self._control_plane = get_control_plane(org, self.kwargs["cp_id"])
+        return self._control_plane
+
+
+def _check_no_nul(request: Request) -> None:
+    # No stored name contains NUL (bodies refuse it), and PostgreSQL cannot even compare
+    # with one, so a NUL in the path or the query is a bad request, not a lookup.
+    if "\x00" in request.path or any(
+        "\x00" in value for values in request.query_params.lists() for value in values[1]
+    ):
+        raise BadRequest("the request path and query must not contain NUL characters")

@@ -21,12 +21,17 @@ def create_control_plane(
     labels: dict[str, str] | None = None,
     incremental_sync: bool = True,
 ) -> ControlPlane:
-    fields = _clean({"name": name, "description": description, "labels": labels or {}})
+    fields = _clean(
+        {
+            "name": name,
+            "description": description,
+            "labels": {} if labels is None else labels,
+            "incremental_sync": incremental_sync,
+        }
+    )
     try:
         with transaction.atomic():
-            return ControlPlane.objects.create(
-                organization=org, incremental_sync=incremental_sync, **fields
-            )
+            return ControlPlane.objects.create(organization=org, **fields)
     except IntegrityError:
         raise _name_taken(name) from None
 
@@ -72,7 +77,9 @@ def _announce_settings(cp: ControlPlane) -> None:
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if "name" in fields:
         name = fields["name"]
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str):
+            raise SchemaViolationError.single("name", "expected a string")
+        if not name.strip():
             raise SchemaViolationError.single("name", "required field missing")
         if len(name) > 100:
             raise SchemaViolationError.single("name", "length must be at most 100")

@@ -37,7 +37,10 @@ def upsert_entity(
             body["id"], body["created_at"] = str(row.entity_id), row.data.get("created_at")
         elif store.is_uuid(id_or_key):
             body["id"] = id_or_key
-        elif schema.endpoint_key:
+        if not store.is_uuid(id_or_key):
+            # PUT /services/billing names the entity; a body cannot rename it away.
+            if not schema.endpoint_key:
+                raise SchemaViolationError.single("id", "expected a valid UUID")
             body[schema.endpoint_key] = id_or_key
         data = _prepare(writer.control_plane, entity_type, body, existing=None)
         if row is None:
@@ -124,10 +127,9 @@ def _resolve_one(cp: ControlPlane, field: str, reference: str, ref: dict[str, An
     if "id" in ref or len(ref) != 1:
         return ref
     ((key, value),) = ref.items()
-    target_schema = get_schema(reference)
-    if key != target_schema.endpoint_key and key not in target_schema.unique_fields:
-        return ref
-    found = store.find_by_key(cp, reference, str(value))
+    if key not in get_schema(reference).unique_fields or not isinstance(value, str):
+        return ref  # the schema reports the unknown field
+    found = store.find_by_unique(cp, reference, key, value)
     if found is None:
         raise ForeignKeyViolation(
             f"the foreign key '{{{key}=\"{value}\"}}' does not reference an existing "

@@ -8,15 +8,24 @@ cascade to the entities that depend on the deleted one.
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from controlplane.errors import ForeignKeyViolation, ReferencedByOthers, UniqueViolation
+from controlplane.errors import (
+    ForeignKeyViolation,
+    ReferencedByOthers,
+    SchemaViolationError,
+    UniqueViolation,
+)
 from controlplane.models import ControlPlane, Entity, EntityRef, UniqueKey
 from controlplane.queries import tags_text
 from controlplane.services.changelog import VersionWriter
 from kongcore.schema import EntitySchema, get_schema
+
+# The size of Entity.endpoint_key; Kong sets no limit, but no real name comes close.
+ENDPOINT_KEY_MAX_LENGTH = 512
 
 
 def find(cp: ControlPlane, entity_type: str, entity_id: uuid.UUID | str) -> Entity | None:
@@ -38,14 +47,24 @@ def find_by_key(cp: ControlPlane, entity_type: str, id_or_key: str) -> Entity | 
     ).first()
 
 
+def find_by_unique(cp: ControlPlane, entity_type: str, field: str, value: Any) -> Entity | None:
+    """Find by any unique field (``custom_id`` as well as ``username``)."""
+    key = (
+        UniqueKey.objects.filter(
+            control_plane=cp, entity_type=entity_type, key_hash=_key_hash(field, value)
+        )
+        .select_related("entity")
+        .first()
+    )
+    return key.entity if key is not None else None
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
 def is_uuid(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+    """Kong's notion: the dashed form only, so that a 32-hex-digit name stays a name."""
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None
 
 
 def insert(writer: VersionWriter, entity_type: str, data: dict[str, Any]) -> Entity:
@@ -57,7 +76,7 @@ def insert(writer: VersionWriter, entity_type: str, data: dict[str, Any]) -> Ent
         )
     _check_unique(cp, schema, data, exclude=None)
     targets = _check_references(cp, schema, data)
-    row = Entity.objects.create(control_plane=cp, entity_type=entity_type, **_columns(schema, data))
+    row = Entity.objects.create(control_plane=cp, entity_type=entity_type, **columns(schema, data))
     _write_index(row, schema, data, targets)
     writer.record("create", entity_type, data, None)
     return row
@@ -69,7 +88,7 @@ def replace(writer: VersionWriter, row: Entity, data: dict[str, Any]) -> Entity:
     _check_unique(cp, schema, data, exclude=row)
     targets = _check_references(cp, schema, data)
     old = row.data
-    for name, value in _columns(schema, data).items():
+    for name, value in columns(schema, data).items():
         setattr(row, name, value)
     row.save(update_fields=["endpoint_key", "tags_text", "data"])
     row.unique_keys.all().delete()
@@ -83,8 +102,10 @@ def remove(writer: VersionWriter, row: Entity) -> None:
     """Delete ``row`` and, first, every entity that cascades from it."""
     for dependant in _dependants(writer.control_plane, row):
         remove(writer, dependant)
-    row.delete()
-    writer.record("delete", row.entity_type, None, row.data)
+    # A dependant reachable twice in one cascade is deleted, and recorded, only once.
+    deleted, _ = Entity.objects.filter(pk=row.pk).delete()
+    if deleted:
+        writer.record("delete", row.entity_type, None, row.data)
 
 
 def _dependants(cp: ControlPlane, row: Entity) -> Iterator[Entity]:
@@ -105,8 +126,13 @@ def _dependants(cp: ControlPlane, row: Entity) -> Iterator[Entity]:
     yield from cascading
 
 
-def _columns(schema: EntitySchema, data: dict[str, Any]) -> dict[str, Any]:
+def columns(schema: EntitySchema, data: dict[str, Any]) -> dict[str, Any]:
+    """The indexed columns of an entity row (id, endpoint key, tags) and its data."""
     key = data.get(schema.endpoint_key) if schema.endpoint_key else None
+    if key is not None and len(str(key)) > ENDPOINT_KEY_MAX_LENGTH:
+        raise SchemaViolationError.single(
+            str(schema.endpoint_key), f"length must be at most {ENDPOINT_KEY_MAX_LENGTH}"
+        )
     tags = data.get("tags") or []
     return {
         "entity_id": data["id"],

@@ -11,6 +11,8 @@ from controlplane.services.secrets import PAT_PREFIX, display_prefix, hash_secre
 
 # last_used_at is informational; writing it on every request would make reads cost a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Ten years: long-lived enough for automation, and far from datetime's overflow.
+MAX_EXPIRY_DAYS = 3650
 
 
 def create_token(
@@ -19,15 +21,19 @@ def create_token(
     """Create a token for ``user`` in ``org``; return it with its secret, shown only now."""
     if not name.strip():
         raise SchemaViolationError.single("name", "required field missing")
-    if expires_in_days is not None and expires_in_days < 1:
-        raise SchemaViolationError.single("expires_in_days", "value must be at least 1")
+    if len(name.strip()) > 100:
+        raise SchemaViolationError.single("name", "length must be at most 100")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise SchemaViolationError.single(
+            "expires_in_days", f"value should be between 1 and {MAX_EXPIRY_DAYS}"
+        )
     secret = new_secret(PAT_PREFIX)
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     with transaction.atomic():
         token = PersonalAccessToken.objects.create(
             user=user,
             organization=org,
-            name=name.strip()[:100],
+            name=name.strip(),
             token_hash=hash_secret(secret),
             display_prefix=display_prefix(secret),
             expires_at=expires_at,

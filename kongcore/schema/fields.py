@@ -26,7 +26,7 @@ MISSING: Any = _Missing()
 # A custom validator returns None when the value is fine, or Kong's message.
 Validator = Callable[[Any], str | None]
 
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
 
 
 class Invalid(Exception):
@@ -126,7 +126,7 @@ class Number(Field):
     def _coerce(self, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise Invalid(self.message)
-        if isinstance(value, float) and math.isnan(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise Invalid(self.message)
         return value
 

@@ -52,8 +52,8 @@ class AgentProcess:
             self.lines.append(line.decode())
             self._new_line.set()
 
-    async def wait_for_line(self, pattern, timeout=20):
-        async with asyncio.timeout(timeout):
+    async def wait_for_line(self, pattern):
+        async with asyncio.timeout(20):
             while True:
                 for line in self.lines:
                     match = re.search(pattern, line)
@@ -67,8 +67,8 @@ class AgentProcess:
         body = await asyncio.to_thread(lambda: urllib.request.urlopen(match[1], timeout=10).read())
         return json.loads(body)
 
-    async def wait(self, timeout=20):
-        async with asyncio.timeout(timeout):
+    async def wait(self):
+        async with asyncio.timeout(20):
             code = await self.process.wait()
             await self._reader
             return code
@@ -91,7 +91,7 @@ async def agents():
     for agent in started:
         agent.kill()
         with contextlib.suppress(Exception):
-            await agent.wait(5)
+            await agent.wait()
 
 
 @contextlib.asynccontextmanager

@@ -27,7 +27,7 @@ def test_a_delta_that_skips_a_version_is_nacked_as_a_gap(fake_cp, node):
 
     assert reply == {
         "type": "nack",
-        "version": 0,
+        "version": 2,
         "reason": "gap",
         "detail": "delta 1->2 does not follow local version 0",
     }
@@ -43,7 +43,7 @@ def test_a_delta_whose_hash_does_not_match_is_nacked_and_changes_nothing(fake_cp
     reply = node.feed(delta)
 
     assert reply["type"] == "nack" and reply["reason"] == "hash_mismatch"
-    assert reply["version"] == 1
+    assert reply["version"] == 2  # the version refused; the node keeps 1
     assert node.store.version == 1
     assert node.store.select_by("consumers", "username", "bob") is None
     assert crud == []
@@ -73,6 +73,7 @@ def test_a_malformed_change_is_nacked_as_apply_failed(fake_cp, node):
 
     assert reply["reason"] == "apply_failed"
     assert "changes[0].op" in reply["detail"]
+    protocol.check_fields(reply, protocol.NODE_MESSAGE_TYPES)
 
 
 def test_the_hash_uses_the_locally_stored_old_entity_not_the_one_on_the_wire(fake_cp, node):

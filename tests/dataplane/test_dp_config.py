@@ -98,9 +98,12 @@ def test_the_data_dir_comes_from_the_flag_then_the_environment(tmp_path, monkeyp
 
 
 def test_a_second_agent_cannot_take_a_busy_data_dir(tmp_path):
-    with config.exclusive_lock(tmp_path):
-        # flock is per open file description, so a second open conflicts even in one process.
-        with pytest.raises(config.DataDirBusy), config.exclusive_lock(tmp_path):
-            pass
+    # flock is per open file description, so a second open conflicts even in one process.
+    with (
+        config.exclusive_lock(tmp_path),
+        pytest.raises(config.DataDirBusy),
+        config.exclusive_lock(tmp_path),
+    ):
+        pass
     with config.exclusive_lock(tmp_path):
         pass

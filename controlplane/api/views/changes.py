@@ -1,5 +1,6 @@
 """``/v2/control-planes/{id}/changes?after=V``: the change log, version by version."""
 
+import re
 from typing import Any
 
 from rest_framework.request import Request
@@ -36,8 +37,8 @@ def version_representation(version: ConfigVersion) -> dict[str, Any]:
 class ChangeLogView(OrgAPIView):
     def get(self, request: Request, cp_id: str) -> Response:
         cp = self.control_plane()
-        after = request.query_params.get("after", "0")
-        if not after.lstrip("-").isdigit():
+        after = request.query_params.get("after") or "0"
+        if not re.fullmatch(r"-?[0-9]+", after):
             raise SchemaViolationError.single("after", "expected an integer")
         limit = queries.page_size(request.query_params.get("size"))
         versions = list(

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,40 +16,64 @@ from controlplane.models import ControlPlane
 from controlplane.services import control_planes as cp_service
 
 
+_FIELDS = ("name", "description", "labels")
+# Konnect's cluster types; only hybrid control planes exist here.
+_CLUSTER_TYPE = "CLUSTER_TYPE_HYBRID"
+
+
 def _changes(body: dict[str, Any]) -> dict[str, Any]:
     """Accept Konnect's ``config.incremental_sync`` nested or dotted (form bodies)."""
-    changes = {k: v for k, v in body.items() if k in ("name", "description", "labels")}
+    unknown = set(body) - {*_FIELDS, "config", "config.incremental_sync", "cluster_type"}
+    if unknown:
+        raise SchemaViolationError.single(sorted(unknown)[0], "unknown field")
     config = body.get("config")
-    if config is not None and not isinstance(config, dict):
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
         raise SchemaViolationError.single("config", "expected a record")
-    incremental = (config or {}).get("incremental_sync", body.get("config.incremental_sync"))
+    unknown = set(config) - {"incremental_sync", "cluster_type"}
+    if unknown:
+        raise SchemaViolationError.single(f"config.{sorted(unknown)[0]}", "unknown field")
+    cluster_type = body.get("cluster_type", config.get("cluster_type", _CLUSTER_TYPE))
+    if cluster_type != _CLUSTER_TYPE:
+        raise SchemaViolationError.single("cluster_type", f"expected one of: {_CLUSTER_TYPE}")
+    changes = {k: v for k, v in body.items() if k in _FIELDS}
+    incremental = config.get("incremental_sync", body.get("config.incremental_sync"))
     if isinstance(incremental, str):
         incremental = {"true": True, "false": False}.get(incremental.lower(), incremental)
     if incremental is not None:
         changes["incremental_sync"] = incremental
-    unknown = set(body) - {"name", "description", "labels", "config", "config.incremental_sync"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise SchemaViolationError.single(field, "unknown field")
     return changes
+
+
+def _filter_by_name(rows: QuerySet[ControlPlane], request: Request) -> QuerySet[ControlPlane]:
+    """Konnect's ``filter[name]`` (or ``filter[name][eq]``) and ``filter[name][contains]``."""
+    params = request.query_params
+    if name := params.get("filter[name]") or params.get("filter[name][eq]") or params.get("name"):
+        rows = rows.filter(name=name)
+    if part := params.get("filter[name][contains]"):
+        rows = rows.filter(name__contains=part)
+    return rows
 
 
 class ControlPlaneCollectionView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
 
     def get(self, request: Request) -> Response:
-        rows = ControlPlane.objects.filter(organization=self.org_membership.organization)
-        if name := request.query_params.get("filter[name]") or request.query_params.get("name"):
-            rows = rows.filter(name=name)
+        rows = _filter_by_name(
+            ControlPlane.objects.filter(organization=self.org_membership.organization), request
+        )
         batch, offset = queries.paginate_by(
             rows, "id", request.query_params.get("size"), request.query_params.get("offset")
         )
-        next_url = f"{request.path}?offset={offset}" if offset else None
         body: dict[str, Any] = {
             "data": [representations.control_plane(cp) for cp in batch],
-            "next": next_url,
+            "next": None,
         }
         if offset:
+            params = request.query_params.copy()
+            params["offset"] = offset
+            body["next"] = f"{request.path}?{params.urlencode()}"
             body["offset"] = offset
         return Response(body)
 

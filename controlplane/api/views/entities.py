@@ -68,14 +68,15 @@ class EntityItemView(OrgAPIView):
 
     def put(self, request: Request, cp_id: str, collection: str, key: str) -> Response:
         entity_type = _collection_type(collection)
-        data, created = entity_service.upsert_entity(
+        data, _ = entity_service.upsert_entity(
             self.control_plane(),
             entity_type,
             key,
             entity_payload(request, entity_type),
             actor=actor_label(request),
         )
-        return Response(data, status=201 if created else 200)
+        # Kong answers 200 to a PUT whether it created or replaced the entity.
+        return Response(data)
 
     def patch(self, request: Request, cp_id: str, collection: str, key: str) -> Response:
         entity_type = _collection_type(collection)
@@ -151,6 +152,18 @@ class NestedItemView(OrgAPIView):
     ) -> Response:
         _, row = self._child(self.control_plane(), collection, key, child, child_key)
         return Response(row.data)
+
+    def put(
+        self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
+    ) -> Response:
+        cp = self.control_plane()
+        parent, child_type, field = _parent(cp, collection, key, child)
+        payload = entity_payload(request, child_type)
+        payload[field] = {"id": str(parent.entity_id)}
+        data, _ = entity_service.upsert_entity(
+            cp, child_type, child_key, payload, actor=actor_label(request)
+        )
+        return Response(data)
 
     def patch(
         self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from controlplane import queries, representations
 from controlplane.api.base import OrgAPIView, request_user
-from controlplane.api.bodies import json_object
+from controlplane.api.bodies import json_object, optional_int
 from controlplane.api.permissions import IsOrgMember
 from controlplane.errors import NotFound, SchemaViolationError
 from controlplane.models import PersonalAccessToken
@@ -33,14 +33,12 @@ class TokenCollectionView(OrgAPIView):
 
     def post(self, request: Request) -> Response:
         body = json_object(request)
-        days = body.get("expires_in_days")
-        if isinstance(days, str) and days.isdigit():
-            days = int(days)
-        if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
-            raise SchemaViolationError.single("expires_in_days", "expected an integer")
+        days = optional_int(body, "expires_in_days")
         name = body.get("name")
-        if not isinstance(name, str):
+        if name is None:
             raise SchemaViolationError.single("name", "required field missing")
+        if not isinstance(name, str):
+            raise SchemaViolationError.single("name", "expected a string")
         token, secret = token_service.create_token(
             request_user(request), self.org_membership.organization, name=name, expires_in_days=days
         )

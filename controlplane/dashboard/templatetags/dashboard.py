@@ -1,5 +1,6 @@
 """Template helpers: sizes in human units with the exact count on hover, times, short ids."""
 
+import json
 from datetime import UTC, datetime
 
 from django import template
@@ -67,3 +68,13 @@ def short_id(value: object) -> str:
 @register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def minus(value: int, other: int) -> int:
+    return int(value) - int(other)
+
+
+@register.filter
+def pretty_json(value: object) -> str:
+    return json.dumps(value, indent=2, sort_keys=True)

@@ -1,0 +1,1 @@
+"""Incremental against full sync, measured side by side: ``make bench`` / ``make bench-quick``."""

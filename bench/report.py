@@ -1,0 +1,278 @@
+"""The results as files: results.json (everything), results.md (tables) and results.png."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench import chart
+
+Results = dict[str, Any]
+
+
+def write(results: Results, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "results.json", out / "results.md", out / "results.png"]
+    paths[0].write_text(json.dumps(results, indent=2) + "\n")
+    paths[1].write_text(markdown(results))
+    chart.draw(results, paths[2])
+    return paths
+
+
+def markdown(results: Results) -> str:
+    parts = [_heading(results), targets_table(results)]
+    for key, render in _SECTIONS:
+        if key in results:
+            parts.append(render(results[key]))
+    if results.get("notes"):
+        parts.append("## Notes\n\n" + "\n".join(f"- {note}" for note in results["notes"]))
+    return "\n\n".join(parts) + "\n"
+
+
+def _heading(results: Results) -> str:
+    machine = results["machine"]
+    config = results["config"]
+    largest = config["sizes"][-1]
+    return (
+        f"# konnectlite benchmarks (`{results['profile']}` profile)\n\n"
+        f"Run {results['started_at']} in {results['duration_s']:.0f} s on {machine_line(machine)}.\n"
+        f"Largest config: {largest['entities']:,} entities, "
+        f"{largest['json_bytes'] / 1e6:.1f} MB of JSON ({config['generator']}). "
+        "Every figure is measured for incremental and for full sync in the same run."
+    )
+
+
+def machine_line(machine: dict[str, Any]) -> str:
+    return (
+        f"{machine['cpu']} ({machine['cores']} cores), {machine['memory_gb']} GB RAM, "
+        f"{machine['os']}, Python {machine['python']}"
+    )
+
+
+def _row(*cells: Any) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = [_row(*header), _row(*(["---"] * len(header)))]
+    return "\n".join(lines + [_row(*row) for row in rows])
+
+
+def _met(value: bool | None) -> str:
+    return "n/a" if value is None else ("yes" if value else "**no**")
+
+
+def targets_table(results: Results) -> str:
+    rows = [[name, target, incremental, full, _met(met)] for name, target, incremental, full, met in targets(results)]
+    return "## Targets\n\n" + _table(["figure", "target", "incremental", "full", "met"], rows)
+
+
+def targets(results: Results) -> list[tuple[str, str, str, str, bool | None]]:
+    """(figure, target, incremental measured, full measured, met) for each target present."""
+    rows = []
+    if section := results.get("bytes_per_change"):
+        worst = max(section["changes"], key=lambda c: c["incremental"]["wire_bytes"])
+        rows.append((
+            "1. bytes on the wire per one-entity change (worst of create/update/delete)",
+            f"≤ {section['target_wire_bytes']:,} B",
+            f"{worst['incremental']['wire_bytes']:,} B",
+            f"{worst['full']['wire_bytes']:,} B",
+            section["met"],
+        ))
+    if section := results.get("latency"):
+        rows.append(_latency_target(section))
+    if section := results.get("cp_cost"):
+        growth = section["cpu_growth"]
+        sizes = sorted({r["entities"] for r in section["runs"]})
+        rows.append((
+            f"3. control-plane CPU per change, {sizes[-1]:,} / {sizes[0]:,} entities",
+            f"≤ {section['target_ratio']}×",
+            f"{growth['incremental']}×",
+            f"{growth['full']}×",
+            section["met"],
+        ))
+    if section := results.get("node_cost"):
+        modes = section["modes"]
+        rows.append((
+            f"4. node apply time, one-entity change at {section['entities']:,} entities (median)",
+            f"≤ {section['target_median_apply_ms']} ms",
+            f"{modes['incremental']['apply_ms']['p50']} ms",
+            f"{modes['full']['apply_ms']['p50']} ms",
+            section["met"],
+        ))
+    if section := results.get("scale"):
+        rows.extend(_scale_targets(section))
+    return rows
+
+
+def _latency_target(section: dict[str, Any]) -> tuple[str, str, str, str, bool | None]:
+    most = max(r["nodes"] for r in section["runs"])
+    by_mode = {r["mode"]: r for r in section["runs"] if r["nodes"] == most}
+    return (
+        f"2. commit-to-ack p99, {most} nodes",
+        f"≤ {section['target_p99_ms']:g} ms at 100 nodes",
+        f"{by_mode['incremental']['latency_ms']['p99']} ms",
+        f"{by_mode['full']['latency_ms']['p99']} ms",
+        section["met"],
+    )
+
+
+def _scale_targets(section: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]]:
+    inc, full = section["modes"]["incremental"], section["modes"]["full"]
+    nodes = section["nodes"]
+    return [
+        (
+            f"5. one change reaching all {nodes:,} nodes, p99",
+            f"≤ {section['target_fanout_p99_ms']:g} ms at 1,000 nodes",
+            _fanout(inc["fanout_ms"]),
+            _fanout(full["fanout_ms"]),
+            inc["fanout_ms"].get("p99", float("inf")) <= section["target_fanout_p99_ms"],
+        ),
+        (
+            f"5. all {nodes:,} nodes reconnecting {inc['catch_up']['versions_behind']} versions behind",
+            f"≤ {section['target_catch_up_s']:g} s, deltas only",
+            _catch_up(inc["catch_up"]),
+            _catch_up(full["catch_up"]),
+            section["met"],
+        ),
+    ]
+
+
+def _fanout(fanout: dict[str, Any]) -> str:
+    if not fanout.get("complete"):
+        return f"incomplete ({fanout['reached']} nodes reached)"
+    return f"{fanout['p99']:,} ms"
+
+
+def _catch_up(catch_up: dict[str, Any]) -> str:
+    done = "" if catch_up["complete"] else f", incomplete ({catch_up['reached']} reached)"
+    return (
+        f"{catch_up['seconds']} s, {catch_up['deltas']:,} deltas, "
+        f"{catch_up['snapshots']:,} snapshots{done}"
+    )
+
+
+def _bytes_section(section: dict[str, Any]) -> str:
+    rows = [
+        [
+            c["operation"],
+            f"{c['incremental']['wire_bytes']:,}",
+            f"{c['incremental']['raw_bytes']:,}",
+            f"{c['full']['wire_bytes']:,}",
+            f"{c['full']['raw_bytes']:,}",
+            f"{c['wire_ratio']:,.0f}×",
+        ]
+        for c in section["changes"]
+    ]
+    header = ["change", "incremental wire B", "incremental raw B", "full wire B", "full raw B", "full / incremental (wire)"]
+    return f"## 1. Bytes per change ({section['entities']:,} entities, one up-to-date node)\n\n" + _table(header, rows)
+
+
+def _latency_section(section: dict[str, Any]) -> str:
+    runs = {(r["mode"], r["nodes"]): r for r in section["runs"]}
+    rows = []
+    for nodes in sorted({n for _, n in runs}):
+        row: list[Any] = [nodes]
+        for mode in ("incremental", "full"):
+            latency = runs[(mode, nodes)]["latency_ms"]
+            row += [latency["p50"], latency["p99"], latency["max"]]
+        rows.append(row)
+    header = ["nodes", "incremental p50", "p99", "max", "full p50", "p99", "max"]
+    return (
+        f"## 2. Commit-to-ack latency, ms ({section['entities']:,} entities)\n\n"
+        "Nodes are WebSocket clients in one process that acknowledge on receipt; "
+        "a real agent's apply time (section 4) adds to these.\n\n" + _table(header, rows)
+    )
+
+
+def _cost_section(section: dict[str, Any]) -> str:
+    runs = {(r["mode"], r["entities"]): r for r in section["runs"]}
+    rows = []
+    for size in sorted({s for _, s in runs}):
+        inc, full = runs[("incremental", size)], runs[("full", size)]
+        rows.append([
+            f"{size:,}",
+            inc["cpu_ms_per_change"],
+            inc["peak_above_idle_mb"],
+            full["cpu_ms_per_change"],
+            full["peak_above_idle_mb"],
+        ])
+    header = ["entities", "incremental CPU ms", "incremental peak MB", "full CPU ms", "full peak MB"]
+    growth = section["cpu_growth"]
+    return (
+        "## 3. Control-plane cost per change\n\n"
+        "CPU time of the server process per change (API request, write, change log, delivery "
+        "to one node, ack); peak memory above the idle resident set while the changes run.\n\n"
+        + _table(header, rows)
+        + f"\n\nCPU growth from smallest to largest config: incremental {growth['incremental']}×, "
+        f"full {growth['full']}×."
+    )
+
+
+def _node_section(section: dict[str, Any]) -> str:
+    inc, full = section["modes"]["incremental"], section["modes"]["full"]
+
+    def pair(key: str, unit: str = "") -> list[Any]:
+        return [f"{inc[key]}{unit}", f"{full[key]}{unit}"]
+
+    rows = [
+        ["apply time p50 / p99 (ms)", *(f"{m['apply_ms']['p50']} / {m['apply_ms']['p99']}" for m in (inc, full))],
+        ["commit-to-ack p50 / p99 (ms)", *(f"{m['commit_to_ack_ms']['p50']} / {m['commit_to_ack_ms']['p99']}" for m in (inc, full))],
+        ["resident memory holding the config", *pair("rss_holding_config_mb", " MB")],
+        ["peak memory during the changes", *pair("peak_rss_during_changes_mb", " MB")],
+        ["peak above holding", *pair("peak_above_holding_mb", " MB")],
+        ["CPU per change", *pair("cpu_ms_per_change", " ms")],
+        ["first sync (whole config)", *pair("first_sync_s", " s")],
+    ]
+    return (
+        f"## 4. Node cost (real konnectlite-dp agents, {section['entities']:,} entities, "
+        f"{section['changes']} changes)\n\n" + _table(["", "incremental", "full"], rows)
+    )
+
+
+def _scale_section(section: dict[str, Any]) -> str:
+    inc, full = section["modes"]["incremental"], section["modes"]["full"]
+    rows = [
+        ["connect all (s)", inc["connect_all_s"], full["connect_all_s"]],
+        ["server memory, all idle-connected", f"{inc['rss_idle_connected_mb']} MB", f"{full['rss_idle_connected_mb']} MB"],
+        ["server memory per connection", f"{inc['rss_per_connection_kb']} KB", f"{full['rss_per_connection_kb']} KB"],
+        ["one change to all: p50 / p99 / max (ms)", _spread(inc["fanout_ms"]), _spread(full["fanout_ms"])],
+        ["reconnect behind: catch-up", _catch_up(inc["catch_up"]), _catch_up(full["catch_up"])],
+        ["reconnect behind: sent", f"{inc['catch_up']['wire_mb']} MB", f"{full['catch_up']['wire_mb']} MB"],
+    ]
+    return (
+        f"## 5. Scale ({section['nodes']:,} nodes on one control-plane process, "
+        f"{section['entities']:,} entities)\n\n" + _table(["", "incremental", "full"], rows)
+    )
+
+
+def _spread(fanout: dict[str, Any]) -> str:
+    if not fanout.get("complete"):
+        return f"incomplete ({fanout['reached']} reached)"
+    return f"{fanout['p50']} / {fanout['p99']} / {fanout['max']}"
+
+
+def _writes_section(section: dict[str, Any]) -> str:
+    rows = []
+    for database, result in section["databases"].items():
+        if "skipped" in result:
+            rows.append([database, f"skipped: {result['skipped']}", "", "", ""])
+            continue
+        sequential = result["sequential"]
+        concurrent = next(v for k, v in result.items() if k.startswith("concurrent"))
+        latency = sequential["latency_ms"]
+        rows.append([database, sequential["writes_per_s"], latency["p50"], latency["p99"], concurrent["writes_per_s"]])
+    header = ["database", "writes/s (one client)", "p50 ms", "p99 ms", "writes/s (4 clients)"]
+    return (
+        f"## 6. API writes (one entity per write, each its own version; {section['entities']:,} entities)\n\n"
+        + _table(header, rows)
+    )
+
+
+_SECTIONS = [
+    ("bytes_per_change", _bytes_section),
+    ("latency", _latency_section),
+    ("cp_cost", _cost_section),
+    ("node_cost", _node_section),
+    ("scale", _scale_section),
+    ("api_writes", _writes_section),
+]

@@ -1,0 +1,147 @@
+"""``python -m bench.run --profile full|quick``: run every benchmark, write bench/results/.
+
+Exit status 0 when everything worked, whether or not each target was met (the results say
+that); 1 when something is broken: a node never caught up, an API call failed, a process died.
+"""
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench import cluster, report
+from bench.context import Context
+from bench.errors import BenchFailure
+from bench.profiles import PROFILES, Profile
+from bench.sections import api_writes, bytes_per_change, cp_cost, latency, node_cost, scale
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+Section = Callable[[Context], Awaitable[dict[str, Any]]]
+SECTIONS: dict[str, Section] = {
+    "bytes_per_change": bytes_per_change.measure,
+    "latency": latency.measure,
+    "cp_cost": cp_cost.measure,
+    "node_cost": node_cost.measure,
+    "scale": scale.measure,
+    "api_writes": api_writes.measure,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    parser.add_argument("--out", type=Path, help="results directory (default: bench/results[/quick])")
+    parser.add_argument("--only", help=f"comma-separated sections, of: {', '.join(SECTIONS)}")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
+    args = parser.parse_args(argv)
+    profile = PROFILES[args.profile]
+    only = args.only.split(",") if args.only else list(SECTIONS)
+    if unknown := set(only) - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    out = args.out or (RESULTS if profile.name == "full" else RESULTS / profile.name)
+    workdir = Path(tempfile.mkdtemp(prefix="konnectlite-bench-"))
+    try:
+        results = run(profile, only, workdir)
+    except BenchFailure as exc:
+        print(f"bench: FAILED: {exc}", file=sys.stderr)
+        _show_log(workdir / "daphne.log")
+        return 1
+    finally:
+        if args.keep:
+            print(f"bench: work directory kept at {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    for path in report.write(results, out):
+        print(f"bench: wrote {path}", file=sys.stderr)
+    print(report.targets_table(results))
+    return 0
+
+
+def run(profile: Profile, only: list[str], workdir: Path) -> dict[str, Any]:
+    """Start the system, run the chosen sections in order, return every result."""
+    _raise_open_files_limit()
+    started = time.monotonic()
+    results: dict[str, Any] = {
+        "profile": profile.name,
+        "started_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+    }
+    _log(f"profile {profile.name}: seeding {', '.join(f'{s:,}' for s in profile.sizes)} entities")
+    system = cluster.start(workdir, cluster.sqlite_env(workdir), list(profile.sizes), profile.config_seed)
+    try:
+        results["config"] = _config(system)
+        asyncio.run(_sections(Context(system, profile), only, results))
+    finally:
+        system.stop()
+    results["duration_s"] = round(time.monotonic() - started, 1)
+    return results
+
+
+async def _sections(ctx: Context, only: list[str], results: dict[str, Any]) -> None:
+    for name in only:
+        _log(f"{name} ...")
+        started = time.monotonic()
+        results[name] = await SECTIONS[name](ctx)
+        _log(f"{name} done in {time.monotonic() - started:.1f} s")
+
+
+def _config(system: cluster.Cluster) -> dict[str, Any]:
+    sizes = [
+        {"entities": cp.entities, "json_bytes": cp.json_bytes}
+        for cp in sorted(system.control_planes.values(), key=lambda cp: cp.entities)
+    ]
+    return {"generator": "bench/configgen.py, seed 42", "sizes": sizes}
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 1024**3, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _raise_open_files_limit() -> None:
+    """A thousand sockets on each side of the loopback need more than the usual 1,024 files."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65_536 if hard == resource.RLIM_INFINITY else hard
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def _show_log(path: Path) -> None:
+    if path.exists():
+        print(f"--- last lines of {path.name} ---", file=sys.stderr)
+        print("\n".join(path.read_text().splitlines()[-40:]), file=sys.stderr)
+
+
+def _log(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per figure of the issue; each ``measure(ctx)`` returns a JSON-ready dict."""

@@ -1,0 +1,146 @@
+"""Declarative config: download it, upload a file, review the dry-run diff, then apply it."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from controlplane.dashboard import declarative
+from controlplane.dashboard.forms import DeclarativeUploadForm
+from controlplane.dashboard.membership import (
+    actor,
+    control_plane_for,
+    render_page,
+    require_membership,
+    require_writer,
+)
+from controlplane.dashboard.responses import redirect_to, show_error
+from controlplane.errors import KongError
+from controlplane.models import ControlPlane, Membership
+
+
+@login_required
+@require_GET
+def show_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+    membership = require_membership(request)
+    cp = control_plane_for(membership, cp_id)
+    return _page(request, membership, cp, DeclarativeUploadForm())
+
+
+@login_required
+@require_GET
+def download_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+    cp = control_plane_for(require_membership(request), cp_id)
+    fmt = "json" if request.GET.get("format") == "json" else "yaml"
+    response = HttpResponse(
+        declarative.export_text(cp, fmt),
+        content_type="application/json" if fmt == "json" else "application/yaml",
+    )
+    filename = f"{slugify(cp.name) or 'control-plane'}-v{cp.config_version}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def upload_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+    """Dry-run the uploaded file and show what it would change; nothing is applied yet."""
+    membership = require_writer(request)
+    cp = control_plane_for(membership, cp_id)
+    form = DeclarativeUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, membership, cp, form, status=400)
+    return _review(request, membership, cp, form, form.cleaned_data["config"])
+
+
+@login_required
+@require_POST
+def apply_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+    membership = require_writer(request)
+    cp = control_plane_for(membership, cp_id)
+    pending = request.session.get(_session_key(cp), {})
+    token = request.POST.get("upload", "")
+    text = declarative.load_pending(token) if pending.get("token") == token else None
+    form = DeclarativeUploadForm()
+    if text is None:
+        form.add_error(None, "This upload has expired or was already applied; upload it again.")
+        return _page(request, membership, cp, form, status=400)
+    if pending.get("version") != cp.config_version:
+        messages.warning(
+            request,
+            f"The configuration changed since your dry run (version {pending.get('version')} → "
+            f"{cp.config_version}). Review the new diff before applying.",
+        )
+        return _review(request, membership, cp, form, text)
+    return _apply(request, membership, cp, form, text, token)
+
+
+def _review(
+    request: HttpRequest, membership: Membership, cp: ControlPlane, form: DeclarativeUploadForm, text: str
+) -> HttpResponse:
+    service = declarative.declarative_service()
+    if service is None:
+        form.add_error(None, "Declarative upload is not available in this build yet.")
+        return _page(request, membership, cp, form, status=503)
+    try:
+        diff = service.apply_declarative_config(cp, text, actor=actor(request), dry_run=True)
+    except KongError as exc:
+        show_error(form, exc)
+        return _page(request, membership, cp, form, status=400)
+    token = declarative.save_pending(text)
+    request.session[_session_key(cp)] = {"token": token, "version": cp.config_version}
+    context = {"cp": cp, "tab": "config", "diff": declarative.diff_view(diff), "upload": token}
+    return render_page(request, membership, "dashboard/config/review.html", context)
+
+
+def _apply(
+    request: HttpRequest,
+    membership: Membership,
+    cp: ControlPlane,
+    form: DeclarativeUploadForm,
+    text: str,
+    token: str,
+) -> HttpResponse:
+    service = declarative.declarative_service()
+    if service is None:
+        form.add_error(None, "Declarative upload is not available in this build yet.")
+        return _page(request, membership, cp, form, status=503)
+    try:
+        diff = service.apply_declarative_config(cp, text, actor=actor(request), dry_run=False)
+    except KongError as exc:
+        show_error(form, exc)
+        return _page(request, membership, cp, form, status=400)
+    declarative.discard_pending(token)
+    request.session.pop(_session_key(cp), None)
+    view = declarative.diff_view(diff)
+    messages.success(
+        request,
+        f"Configuration applied: {view.created} created, {view.updated} updated, "
+        f"{view.deleted} deleted.",
+    )
+    return redirect_to(request, reverse("dashboard:changes", args=[cp.pk]))
+
+
+def _page(
+    request: HttpRequest,
+    membership: Membership,
+    cp: ControlPlane,
+    form: DeclarativeUploadForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "cp": cp,
+        "tab": "config",
+        "form": form,
+        "available": declarative.declarative_service() is not None,
+    }
+    return render_page(request, membership, "dashboard/config/page.html", context, status=status)
+
+
+def _session_key(cp: ControlPlane) -> str:
+    return f"declarative-upload:{cp.pk}"

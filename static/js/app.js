@@ -1,0 +1,39 @@
+// konnectlite dashboard: the little JavaScript htmx does not cover. No build step.
+(function () {
+  "use strict";
+
+  // The "live" badge follows the state of the page's WebSocket (htmx ws extension events).
+  function setLive(state, text) {
+    document.querySelectorAll("[data-live-indicator]").forEach(function (el) {
+      el.dataset.state = state;
+      el.textContent = text;
+    });
+  }
+  document.addEventListener("htmx:wsOpen", function () { setLive("open", "live"); });
+  document.addEventListener("htmx:wsClose", function () { setLive("closed", "reconnecting…"); });
+  document.addEventListener("htmx:wsError", function () { setLive("closed", "reconnecting…"); });
+
+  // Copy buttons: <code data-copy-source>…</code><button data-copy>Copy</button>
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = button.parentElement.querySelector("[data-copy-source]");
+    if (!source) return;
+    var text = source.textContent;
+    var done = function () {
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();
