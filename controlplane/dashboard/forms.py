@@ -266,6 +266,7 @@ class DeclarativeUploadForm(forms.Form):
     file = forms.FileField(required=False, label="decK / Kong declarative file (YAML or JSON)")
     text = forms.CharField(
         required=False,
+        strip=False,
         label="…or paste it",
         widget=forms.Textarea(attrs={"rows": 10, "class": "code", "spellcheck": "false"}),
     )

@@ -266,3 +266,26 @@ async def test_delivering_to_an_up_to_date_node_queries_no_database(
     await sync_to_async(create_service)(cp, "b")
     assert [(await receive(communicator))["to_version"] for _ in range(2)] == [1, 2]
     await communicator.disconnect()
+
+
+async def test_deleting_the_control_plane_disconnects_its_nodes(cp: ControlPlane, node: Any) -> None:
+    from controlplane.services.control_planes import delete_control_plane
+
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(delete_control_plane)(cp)
+    await expect_close(communicator, protocol.CLOSE_REVOKED)
+
+
+async def test_turning_incremental_sync_off_switches_a_connected_node_to_snapshots(
+    cp: ControlPlane, node: Any
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    assert (await receive(communicator))["type"] == "delta"
+    await sync_to_async(update_control_plane)(cp, {"incremental_sync": False})
+    await sync_to_async(create_service)(cp, "b")
+    snapshot = await receive(communicator)
+    assert (snapshot["type"], snapshot["reason"], snapshot["version"]) == ("snapshot", "full_mode", 2)
+    await communicator.disconnect()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 register = template.Library()
@@ -30,7 +30,7 @@ def human_bytes(count: int | float | None) -> str:
 def size(count: int | float | None) -> SafeString:
     """A size in human units; the exact byte count is in the title attribute."""
     if count is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     return format_html(
         '<span class="size" title="{} bytes">{}</span>', f"{int(count):,}", human_bytes(count)
     )
@@ -40,7 +40,7 @@ def size(count: int | float | None) -> SafeString:
 def ago(moment: datetime | None) -> SafeString:
     """"3 minutes ago", with the exact UTC time in the title attribute."""
     if moment is None:
-        return format_html('<span class="muted">never</span>')
+        return mark_safe('<span class="muted">never</span>')
     exact = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     if (timezone.now() - moment).total_seconds() < 5:
         return format_html('<time datetime="{}" title="{}">just now</time>', moment.isoformat(), exact)
@@ -55,7 +55,7 @@ def ago(moment: datetime | None) -> SafeString:
 @register.simple_tag
 def millis(value: float | None) -> SafeString:
     if value is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     text = f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
     return format_html('<span title="{} ms">{}</span>', f"{value:.3f}", text)
 

@@ -67,7 +67,7 @@ def apply_config(request: HttpRequest, cp_id: str) -> HttpResponse:
     text = declarative.load_pending(token) if pending.get("token") == token else None
     form = DeclarativeUploadForm()
     if text is None:
-        form.add_error(None, "This upload has expired or was already applied; upload it again.")
+        _report(request, form, "This upload has expired or was already applied; upload it again.")
         return _page(request, membership, cp, form, status=400)
     if pending.get("version") != cp.config_version:
         messages.warning(
@@ -84,12 +84,12 @@ def _review(
 ) -> HttpResponse:
     service = declarative.declarative_service()
     if service is None:
-        form.add_error(None, "Declarative upload is not available in this build yet.")
+        _report(request, form, "Declarative upload is not available in this build yet.")
         return _page(request, membership, cp, form, status=503)
     try:
         diff = service.apply_declarative_config(cp, text, actor=actor(request), dry_run=True)
     except KongError as exc:
-        show_error(form, exc)
+        _report(request, form, exc)
         return _page(request, membership, cp, form, status=400)
     token = declarative.save_pending(text)
     request.session[_session_key(cp)] = {"token": token, "version": cp.config_version}
@@ -107,12 +107,12 @@ def _apply(
 ) -> HttpResponse:
     service = declarative.declarative_service()
     if service is None:
-        form.add_error(None, "Declarative upload is not available in this build yet.")
+        _report(request, form, "Declarative upload is not available in this build yet.")
         return _page(request, membership, cp, form, status=503)
     try:
         diff = service.apply_declarative_config(cp, text, actor=actor(request), dry_run=False)
     except KongError as exc:
-        show_error(form, exc)
+        _report(request, form, exc)
         return _page(request, membership, cp, form, status=400)
     declarative.discard_pending(token)
     request.session.pop(_session_key(cp), None)
@@ -140,6 +140,17 @@ def _page(
         "available": declarative.declarative_service() is not None,
     }
     return render_page(request, membership, "dashboard/config/page.html", context, status=status)
+
+
+def _report(request: HttpRequest, form: DeclarativeUploadForm, problem: KongError | str) -> None:
+    """On the form when it was just submitted; as a message when applying a stored upload."""
+    if hasattr(form, "cleaned_data"):
+        if isinstance(problem, KongError):
+            show_error(form, problem)
+        else:
+            form.add_error(None, problem)
+    else:
+        messages.error(request, problem.message if isinstance(problem, KongError) else problem)
 
 
 def _session_key(cp: ControlPlane) -> str:
