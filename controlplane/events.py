@@ -58,6 +58,16 @@ def sync_revoke(*, control_plane_id: str, node_id: str | None) -> dict[str, Any]
     return {"type": "sync.revoke", "control_plane_id": control_plane_id, "node_id": node_id}
 
 
+def sync_connected(*, control_plane_id: str, node_id: str, channel_name: str) -> dict[str, Any]:
+    """A node opened a connection; any older connection of the same node steps aside."""
+    return {
+        "type": "sync.connected",
+        "control_plane_id": control_plane_id,
+        "node_id": node_id,
+        "channel_name": channel_name,
+    }
+
+
 def live_node(*, control_plane_id: str, node: dict[str, Any]) -> dict[str, Any]:
     """A node's state changed; ``node`` is its API representation."""
     return {"type": "live.node", "control_plane_id": control_plane_id, "node": node}

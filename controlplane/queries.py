@@ -42,7 +42,9 @@ def filter_tags(rows: QuerySet[Entity], tags: str | None) -> QuerySet[Entity]:
         return rows
     if "," in tags and "/" in tags:
         # Kong cannot tell "all of" from "any of" here either.
-        raise InvalidOptions("invalid option (tags: invalid filter syntax)", {"tags": "invalid filter syntax"})
+        raise InvalidOptions(
+            "invalid option (tags: invalid filter syntax)", {"tags": "invalid filter syntax"}
+        )
     if "/" in tags:
         wanted = Q()
         for tag in filter(None, tags.split("/")):

@@ -44,7 +44,9 @@ def is_connected(node: DataPlaneNode) -> bool:
     if not node.connected or node.last_ping is None:
         return False
     silence = (timezone.now() - node.last_ping).total_seconds()
-    return silence <= settings.KONNECTLITE_HEARTBEAT_INTERVAL + settings.KONNECTLITE_HEARTBEAT_TIMEOUT
+    return (
+        silence <= settings.KONNECTLITE_HEARTBEAT_INTERVAL + settings.KONNECTLITE_HEARTBEAT_TIMEOUT
+    )
 
 
 def node(node: DataPlaneNode) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from controlplane import events
 from controlplane.models import DataPlaneNode, NodeSyncRecord
 from controlplane.services.changelog import oldest_retained_version
 from controlplane.services.nodes import authenticate_node
+from controlplane.services.publisher import apublish
 from controlplane.sync import frames
 from controlplane.sync.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
@@ -48,8 +49,15 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.cp_id = str(node.control_plane_id)
         self.node_id = str(node.pk)
         self.session = _Session()
-        await self.channel_layer.group_add(events.sync_group(self.cp_id), self.channel_name)
+        group = events.sync_group(self.cp_id)
+        await self.channel_layer.group_add(group, self.channel_name)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
+        await apublish(
+            group,
+            events.sync_connected(
+                control_plane_id=self.cp_id, node_id=self.node_id, channel_name=self.channel_name
+            ),
+        )
 
     async def disconnect(self, code: int) -> None:
         if self.node is None:
@@ -246,6 +254,11 @@ class SyncConsumer(AsyncWebsocketConsumer):
         }
 
     async def _nack(self, message: dict[str, Any]) -> None:
+        if (
+            message["reason"] == protocol.NACK_GAP
+            and message["version"] <= self.session.resync_version
+        ):
+            return  # a delta sent before our last snapshot; the snapshot already covers it
         self.session.nacks += 1
         if self.session.nacks > MAX_CONSECUTIVE_NACKS:
             raise protocol.ProtocolError(
@@ -255,6 +268,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.session.in_flight.clear()
         reason = "hash_mismatch" if message["reason"] == protocol.NACK_HASH_MISMATCH else "nack"
         await self._send_snapshot(reason)
+        self.session.resync_version = self.session.sent_version
 
     # --- control-plane events -------------------------------------------------------------
 
@@ -262,6 +276,11 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.session.cp_incremental = event["incremental_sync"]
         if self.state == READY:
             node_state.update(self.cp_id, self.node_id, sync_mode=self.session.mode)
+
+    async def sync_connected(self, event: dict[str, Any]) -> None:
+        """The same node connected again (a half-open socket, or a restart): the newer wins."""
+        if event["node_id"] == self.node_id and event["channel_name"] != self.channel_name:
+            await self._fail(protocol.CLOSE_REPLACED, "replaced by a newer connection of this node")
 
     async def sync_revoke(self, event: dict[str, Any]) -> None:
         if event["node_id"] in (None, self.node_id):
@@ -296,6 +315,8 @@ class _Session:
         self.sent_version = 0
         self.in_flight: dict[int, tuple[str, float, int]] = {}
         self.nacks = 0
+        # Deltas up to this version were sent before the last resync snapshot.
+        self.resync_version = -1
         self.counters = {
             "total_wire_bytes": 0,
             "total_raw_bytes": 0,

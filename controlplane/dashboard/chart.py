@@ -19,6 +19,7 @@ VERSIONS_SHOWN = 30
 WIDTH, HEIGHT = 760, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 30
 KINDS = ("delta", "full")
+MAX_BAR_WIDTH = 28.0
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def draw(sent: list[Sent]) -> Chart:
 
 
 def _bar(s: Sent, index: int, slot: float, low: int, high: int) -> Bar:
-    width = max(2.0, slot * 0.38)
+    width = min(MAX_BAR_WIDTH, max(2.0, slot * 0.38))
     offset = 0 if s.kind == "delta" else 1
     x = LEFT + slot * index + slot / 2 - width + offset * width
     y = _y(max(s.bytes, 1), low, high)
@@ -122,15 +123,16 @@ def _bar(s: Sent, index: int, slot: float, low: int, high: int) -> Bar:
         f"v{s.version} · {noun} · {s.nodes} node{'s' if s.nodes != 1 else ''} · "
         f"{human_bytes(s.bytes)} sent ({s.bytes:,} bytes; {human_bytes(per_node)} per node)"
     )
-    return Bar(round(x, 1), round(y, 1), round(width, 1), round(HEIGHT - BOTTOM - y, 1), s.kind, title)
+    return Bar(
+        round(x, 1), round(y, 1), round(width, 1), round(HEIGHT - BOTTOM - y, 1), s.kind, title
+    )
 
 
 def _log_range(sizes: Iterable[int]) -> tuple[int, int]:
-    """Exponents of two, multiples of five, that bracket every size (at least one step)."""
-    values = [max(1, int(v)) for v in sizes]
-    low = math.floor(math.log2(min(values)) / 5) * 5
-    high = math.ceil(math.log2(max(values)) / 5) * 5
-    return low, max(high, low + 5)
+    """Exponents of two bracketing every size: from 1 byte (every bar stands on the same
+    baseline) up to the next multiple of five above the largest."""
+    largest = max(max(1, int(v)) for v in sizes)
+    return 0, max(5, math.ceil(math.log2(largest) / 5) * 5)
 
 
 def _y(value: float, low: int, high: int) -> float:

@@ -38,7 +38,9 @@ def declarative_service() -> ModuleType | None:
 def export_config(cp: ControlPlane) -> dict[str, Any]:
     """The whole config in Kong's flat declarative form (as ``kong config db_export``)."""
     config: dict[str, Any] = {"_format_version": FORMAT_VERSION}
-    rows = Entity.objects.filter(control_plane=cp).order_by("entity_type", "endpoint_key", "entity_id")
+    rows = Entity.objects.filter(control_plane=cp).order_by(
+        "entity_type", "endpoint_key", "entity_id"
+    )
     by_type: dict[str, list[dict[str, Any]]] = {}
     for kind, data in rows.values_list("entity_type", "data").iterator(chunk_size=2000):
         by_type.setdefault(kind, []).append(data)

@@ -163,7 +163,11 @@ COLUMNS: dict[str, list[Column]] = {
         ("Methods", _field("methods")),
     ],
     "consumers": [("Custom id", _field("custom_id"))],
-    "plugins": [("Plugin", _field("name")), ("Applies to", _plugin_scope), ("Enabled", _field("enabled"))],
+    "plugins": [
+        ("Plugin", _field("name")),
+        ("Applies to", _plugin_scope),
+        ("Enabled", _field("enabled")),
+    ],
     "upstreams": [("Algorithm", _field("algorithm"))],
     "targets": [("Upstream", _ref("upstream")), ("Weight", _field("weight"))],
     "snis": [("Certificate", _ref("certificate"))],

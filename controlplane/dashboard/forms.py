@@ -61,11 +61,18 @@ FRIENDLY: dict[str, tuple[Friendly, ...]] = {
         Friendly("target", "text", help="host:port"),
         Friendly("weight", "int"),
     ),
-    "certificates": (Friendly("cert", "pem", "Certificate (PEM)"), Friendly("key", "pem", "Key (PEM)")),
+    "certificates": (
+        Friendly("cert", "pem", "Certificate (PEM)"),
+        Friendly("key", "pem", "Key (PEM)"),
+    ),
     "ca_certificates": (Friendly("cert", "pem", "Certificate (PEM)"),),
     "snis": (Friendly("name", "text"), _ref("certificate", "certificates")),
     "key_sets": (Friendly("name", "text"),),
-    "keys": (Friendly("name", "text"), Friendly("kid", "text", "kid"), _ref("set", "key_sets", "Key set")),
+    "keys": (
+        Friendly("name", "text"),
+        Friendly("kid", "text", "kid"),
+        _ref("set", "key_sets", "Key set"),
+    ),
     "keyauth_credentials": (_ref("consumer", "consumers"), Friendly("key", "text")),
     "basicauth_credentials": (
         _ref("consumer", "consumers"),
@@ -124,11 +131,16 @@ class EntityForm(forms.Form):
 
 
 def entity_form(
-    entity_type: str, data: Any = None, entity: dict[str, Any] | None = None, names: dict[str, str] | None = None
+    entity_type: str,
+    data: Any = None,
+    entity: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
 ) -> EntityForm:
     """The form for ``entity_type``, prefilled from ``entity`` when editing one."""
     fields: dict[str, Any] = {spec.name: _form_field(spec) for spec in friendly_fields(entity_type)}
-    form_class = type(f"{entity_type}EntityForm", (EntityForm,), {**fields, "entity_type": entity_type})
+    form_class = type(
+        f"{entity_type}EntityForm", (EntityForm,), {**fields, "entity_type": entity_type}
+    )
     initial = _initial(entity_type, entity, names or {})
     form: EntityForm = form_class(data=data, initial=initial)
     return form
@@ -150,7 +162,9 @@ def _form_field(spec: Friendly) -> forms.Field:
     return forms.CharField(widget=forms.TextInput(attrs=attrs), strip=True, **common)
 
 
-def _initial(entity_type: str, entity: dict[str, Any] | None, names: dict[str, str]) -> dict[str, Any]:
+def _initial(
+    entity_type: str, entity: dict[str, Any] | None, names: dict[str, str]
+) -> dict[str, Any]:
     if entity is None:
         return {"body": "{}", "enabled": True}
     editable = {k: v for k, v in entity.items() if k not in MANAGED_FIELDS}
@@ -244,13 +258,18 @@ class ControlPlaneForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100)
     expires_in_days = forms.IntegerField(
-        required=False, min_value=1, label="Expires in (days)", help_text="Leave empty for no expiry"
+        required=False,
+        min_value=1,
+        label="Expires in (days)",
+        help_text="Leave empty for no expiry",
     )
 
 
 class RegistrationTokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False, initial="dashboard")
-    expires_in_days = forms.IntegerField(required=False, min_value=1, initial=1, label="Expires in (days)")
+    expires_in_days = forms.IntegerField(
+        required=False, min_value=1, initial=1, label="Expires in (days)"
+    )
 
 
 class AddMemberForm(forms.Form):

@@ -75,8 +75,8 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     """Render a page inside the layout, which needs the organization switcher's facts."""
-    memberships = user_of(request).memberships.select_related("organization").order_by(
-        "organization__name"
+    memberships = (
+        user_of(request).memberships.select_related("organization").order_by("organization__name")
     )
     page: dict[str, Any] = {
         "membership": membership,

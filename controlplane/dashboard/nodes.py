@@ -68,9 +68,7 @@ def with_node_counts(rows: QuerySet[ControlPlane]) -> QuerySet[ControlPlane]:
     """Annotate node_total, node_connected and node_in_sync, in the query that lists them."""
     live = Q(nodes__revoked_at=None)
     connected = (
-        live
-        & Q(nodes__connected=True)
-        & Q(nodes__last_ping__gte=timezone.now() - silence_limit())
+        live & Q(nodes__connected=True) & Q(nodes__last_ping__gte=timezone.now() - silence_limit())
     )
     in_sync = connected & Q(
         nodes__config_version=F("config_version"), nodes__config_hash=F("config_hash")

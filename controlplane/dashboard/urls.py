@@ -46,7 +46,9 @@ urlpatterns = [
     path(f"{CP}/nodes/", nodes.list_nodes, name="nodes"),
     path(f"{CP}/nodes/rows/", nodes.list_node_rows, name="node-rows"),
     path(f"{CP}/nodes/add/", nodes.new_node, name="add-node"),
-    path(f"{CP}/nodes/add/token/", nodes.create_registration_token, name="create-registration-token"),
+    path(
+        f"{CP}/nodes/add/token/", nodes.create_registration_token, name="create-registration-token"
+    ),
     path(
         f"{CP}/registration-tokens/<str:token_id>/revoke/",
         nodes.revoke_registration_token,

@@ -100,7 +100,11 @@ class _Exporter:
 
     def _service(self, service: dict[str, Any]) -> dict[str, Any]:
         entry = clean("services", service)
-        _put(entry, "routes", [self._route(r) for r in self._under("routes", "service", service["id"])])
+        _put(
+            entry,
+            "routes",
+            [self._route(r) for r in self._under("routes", "service", service["id"])],
+        )
         _put(entry, "plugins", self._nested_plugins("service", service["id"]))
         return entry
 
@@ -200,7 +204,12 @@ def _sort_key(kind: str, entity: dict[str, Any]) -> tuple[str, str]:
 def _sorted_plugins(plugins: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     def key(plugin: dict[str, Any]) -> tuple[str, ...]:
         scopes = tuple(str(plugin.get(scope) or "") for scope in PLUGIN_SCOPES)
-        return (str(plugin.get("name")), str(plugin.get("instance_name") or ""), *scopes, plugin["id"])
+        return (
+            str(plugin.get("name")),
+            str(plugin.get("instance_name") or ""),
+            *scopes,
+            plugin["id"],
+        )
 
     return sorted(plugins, key=key)
 

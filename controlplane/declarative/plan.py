@@ -121,7 +121,9 @@ class _Planner:
 
     def _tick(self) -> None:
         self.done += 1
-        if self.progress is not None and (self.done % PROGRESS_EVERY == 0 or self.done == self.total):
+        if self.progress is not None and (
+            self.done % PROGRESS_EVERY == 0 or self.done == self.total
+        ):
             self.progress("validate", self.done, self.total)
 
     def _given_id(self, entity: FileEntity, body: dict[str, Any]) -> str | None:

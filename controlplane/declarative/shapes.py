@@ -37,7 +37,10 @@ CHILDREN: dict[str, dict[str, tuple[str, str]]] = {
 
 # Children that are references to existing entities rather than entities: the entry names
 # the other side of a membership.
-MEMBERSHIP_SIDES = {("consumers", "groups"): "consumer_group", ("consumer_groups", "consumers"): "consumer"}
+MEMBERSHIP_SIDES = {
+    ("consumers", "groups"): "consumer_group",
+    ("consumer_groups", "consumers"): "consumer",
+}
 
 META_KEYS = frozenset(
     {"_format_version", "_info", "_plugin_configs", "_konnect", "_transform", "_workspace"}

@@ -159,7 +159,9 @@ def _build_snapshot(cp_id: str, reason: str) -> Snapshot:
 
 def _read_config(cp_id: str) -> dict[str, list[dict[str, Any]]]:
     config: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ENTITY_TYPES}
-    rows = Entity.objects.filter(control_plane_id=uuid.UUID(cp_id)).order_by("entity_type", "entity_id")
+    rows = Entity.objects.filter(control_plane_id=uuid.UUID(cp_id)).order_by(
+        "entity_type", "entity_id"
+    )
     for kind, data in rows.values_list("entity_type", "data").iterator(chunk_size=2000):
         config.setdefault(kind, []).append(data)
     return {kind: items for kind, items in config.items() if items}

@@ -99,9 +99,9 @@ def _write(batch: dict[str, Pending], trim: list[str]) -> None:
                 DataPlaneNode.objects.filter(pk=uuid.UUID(node_id)).update(**entry.fields)
         alive = {
             str(pk)
-            for pk in DataPlaneNode.objects.filter(pk__in=[uuid.UUID(n) for n in batch]).values_list(
-                "pk", flat=True
-            )
+            for pk in DataPlaneNode.objects.filter(
+                pk__in=[uuid.UUID(n) for n in batch]
+            ).values_list("pk", flat=True)
         }
         records = [r for node_id in alive for r in batch[node_id].records]
         NodeSyncRecord.objects.bulk_create(records)
@@ -110,7 +110,9 @@ def _write(batch: dict[str, Pending], trim: list[str]) -> None:
 
 
 def _trim_history(node_id: str) -> None:
-    keep = NodeSyncRecord.objects.filter(node_id=uuid.UUID(node_id)).order_by("-at")[HISTORY_PER_NODE:]
+    keep = NodeSyncRecord.objects.filter(node_id=uuid.UUID(node_id)).order_by("-at")[
+        HISTORY_PER_NODE:
+    ]
     stale = list(keep.values_list("pk", flat=True)[:1000])
     if stale:
         NodeSyncRecord.objects.filter(pk__in=stale).delete()

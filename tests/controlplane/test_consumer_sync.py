@@ -268,7 +268,9 @@ async def test_delivering_to_an_up_to_date_node_queries_no_database(
     await communicator.disconnect()
 
 
-async def test_deleting_the_control_plane_disconnects_its_nodes(cp: ControlPlane, node: Any) -> None:
+async def test_deleting_the_control_plane_disconnects_its_nodes(
+    cp: ControlPlane, node: Any
+) -> None:
     from controlplane.services.control_planes import delete_control_plane
 
     communicator = await connect(node[1])
@@ -287,5 +289,44 @@ async def test_turning_incremental_sync_off_switches_a_connected_node_to_snapsho
     await sync_to_async(update_control_plane)(cp, {"incremental_sync": False})
     await sync_to_async(create_service)(cp, "b")
     snapshot = await receive(communicator)
-    assert (snapshot["type"], snapshot["reason"], snapshot["version"]) == ("snapshot", "full_mode", 2)
+    assert (snapshot["type"], snapshot["reason"], snapshot["version"]) == (
+        "snapshot",
+        "full_mode",
+        2,
+    )
+    await communicator.disconnect()
+
+
+async def test_a_second_connection_of_the_same_node_replaces_the_first(
+    cp: ControlPlane, node: Any
+) -> None:
+    first = await connect(node[1])
+    await hello(first)
+    second = await connect(node[1])
+    await expect_close(first, protocol.CLOSE_REPLACED)
+    await hello(second)
+    await sync_to_async(create_service)(cp, "a")
+    assert (await receive(second))["type"] == "delta"
+    await second.disconnect()
+
+
+async def test_gap_nacks_for_deltas_sent_before_a_resync_are_ignored(
+    cp: ControlPlane, node: Any
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    for name in ("a", "b", "c"):
+        await sync_to_async(create_service)(cp, name)
+    assert [(await receive(communicator))["to_version"] for _ in range(3)] == [1, 2, 3]
+    await communicator.send_to(
+        text_data=json.dumps(protocol.nack(version=1, reason="hash_mismatch"))
+    )
+    assert (await receive(communicator))["version"] == 3
+    for version in (2, 3):
+        await communicator.send_to(
+            text_data=json.dumps(protocol.nack(version=version, reason="gap"))
+        )
+    ping = protocol.ping(ts=5.0)
+    await communicator.send_to(text_data=json.dumps(ping))
+    assert (await receive(communicator)) == {"type": "pong", "ts": 5.0}
     await communicator.disconnect()

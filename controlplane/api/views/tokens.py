@@ -52,7 +52,9 @@ class TokenItemView(OrgAPIView):
 
     def _token(self, request: Request, token_id: str) -> PersonalAccessToken:
         token = PersonalAccessToken.objects.filter(
-            user=request_user(request), organization=self.org_membership.organization, pk=_uuid(token_id)
+            user=request_user(request),
+            organization=self.org_membership.organization,
+            pk=_uuid(token_id),
         ).first()
         if token is None:
             raise NotFound()

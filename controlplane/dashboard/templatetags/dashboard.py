@@ -38,12 +38,14 @@ def size(count: int | float | None) -> SafeString:
 
 @register.simple_tag
 def ago(moment: datetime | None) -> SafeString:
-    """"3 minutes ago", with the exact UTC time in the title attribute."""
+    """ "3 minutes ago", with the exact UTC time in the title attribute."""
     if moment is None:
         return mark_safe('<span class="muted">never</span>')
     exact = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     if (timezone.now() - moment).total_seconds() < 5:
-        return format_html('<time datetime="{}" title="{}">just now</time>', moment.isoformat(), exact)
+        return format_html(
+            '<time datetime="{}" title="{}">just now</time>', moment.isoformat(), exact
+        )
     return format_html(
         '<time datetime="{}" title="{}">{} ago</time>',
         moment.isoformat(),

@@ -80,7 +80,11 @@ def apply_config(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 
 def _review(
-    request: HttpRequest, membership: Membership, cp: ControlPlane, form: DeclarativeUploadForm, text: str
+    request: HttpRequest,
+    membership: Membership,
+    cp: ControlPlane,
+    form: DeclarativeUploadForm,
+    text: str,
 ) -> HttpResponse:
     service = declarative.declarative_service()
     if service is None:

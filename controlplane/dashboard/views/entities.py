@@ -102,7 +102,9 @@ def show_entity(request: HttpRequest, cp_id: str, entity_type: str, entity_id: s
 
 @login_required
 @require_POST
-def update_entity(request: HttpRequest, cp_id: str, entity_type: str, entity_id: str) -> HttpResponse:
+def update_entity(
+    request: HttpRequest, cp_id: str, entity_type: str, entity_id: str
+) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
     row = _entity(cp, browser.require_type(entity_type), entity_id)
@@ -127,7 +129,9 @@ def update_entity(request: HttpRequest, cp_id: str, entity_type: str, entity_id:
 
 @login_required
 @require_POST
-def delete_entity(request: HttpRequest, cp_id: str, entity_type: str, entity_id: str) -> HttpResponse:
+def delete_entity(
+    request: HttpRequest, cp_id: str, entity_type: str, entity_id: str
+) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
     row = _entity(cp, browser.require_type(entity_type), entity_id)
@@ -189,7 +193,9 @@ def _reference_options(cp: ControlPlane, entity_type: str) -> dict[str, list[str
     return options
 
 
-def _saved(request: HttpRequest, cp: ControlPlane, entity_type: str, data: dict[str, Any], verb: str) -> None:
+def _saved(
+    request: HttpRequest, cp: ControlPlane, entity_type: str, data: dict[str, Any], verb: str
+) -> None:
     name = browser.display_name(entity_type, data)
     messages.success(request, f"{_singular(entity_type)} “{name}” {verb}{_in_version(cp)}.")
 
@@ -206,4 +212,3 @@ def _singular(entity_type: str) -> str:
 
 def _list_url(cp: ControlPlane, entity_type: str) -> str:
     return reverse("dashboard:entities", args=[cp.pk, entity_type])
-
