@@ -112,12 +112,17 @@ def decode(data: str | bytes, *, max_raw_bytes: int) -> tuple[dict[str, Any], in
     if len(raw) > max_raw_bytes:
         raise ProtocolError(CLOSE_TOO_LARGE, f"message of {len(raw)} bytes exceeds {max_raw_bytes}")
     try:
-        message = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
+        message = json.loads(raw, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolError(CLOSE_PROTOCOL_ERROR, f"invalid JSON: {exc}") from None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise ProtocolError(CLOSE_PROTOCOL_ERROR, "a message must be a JSON object with a 'type'")
     return message, len(raw)
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON, and no other implementation could hash them alike.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _inflate(data: bytes, max_raw_bytes: int) -> bytes:
@@ -178,8 +183,8 @@ def check_fields(message: dict[str, Any], allowed: frozenset[str]) -> str:
         if not isinstance(value, types) or isinstance(value, bool):
             expected = " or ".join(t.__name__ for t in types)
             raise ProtocolError(CLOSE_PROTOCOL_ERROR, f"'{kind}.{name}' must be a {expected}")
-    if kind == HELLO and message["sync_mode"] not in ("incremental", "full"):
-        raise ProtocolError(CLOSE_PROTOCOL_ERROR, "'hello.sync_mode' must be incremental or full")
+    if kind in (HELLO, WELCOME) and message["sync_mode"] not in ("incremental", "full"):
+        raise ProtocolError(CLOSE_PROTOCOL_ERROR, f"'{kind}.sync_mode' must be incremental or full")
     return str(kind)
 
 
