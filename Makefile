@@ -22,9 +22,11 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --with-nodes --host $(HOST) --port $(PORT)
 
+# 536870912 = kongcore.protocol.MAX_SERVER_FRAME_BYTES: a snapshot is one WebSocket message, and
+# daphne refuses to send one over 1 MiB unless told otherwise.
 serve: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/daphne -b $(HOST) -p $(PORT) konnectlite.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 536870912 konnectlite.asgi:application
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ websocket_urlpatterns: list[Any] = [
     # Only the dashboard's socket uses the browser session (and so checks the Origin).
     path(
         "ws/control-planes/<uuid:cp_id>/live",
-        AllowedHostsOriginValidator(AuthMiddlewareStack(DashboardConsumer.as_asgi())),  # type: ignore[arg-type]
+        AllowedHostsOriginValidator(AuthMiddlewareStack(DashboardConsumer.as_asgi())),
     ),
 ]
 

@@ -21,10 +21,12 @@ class KongErrorSerializer(serializers.Serializer[Any]):
     code = serializers.IntegerField()
     name = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.JSONField(required=False)
+    # DRF's metaclass moves declared fields off the class, so this does not shadow
+    # Serializer.fields at runtime; mypy only sees the names clash.
+    fields = serializers.JSONField(required=False)  # type: ignore[assignment]
 
 
-class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):
     target_class = "controlplane.api.authentication.PersonalAccessTokenAuthentication"
     name = "personalAccessToken"
 

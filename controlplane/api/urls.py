@@ -1,7 +1,7 @@
 """The REST API's routes, under ``/v2``."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from controlplane.api.views.changes import ChangeLogView
 from controlplane.api.views.control_planes import ControlPlaneCollectionView, ControlPlaneItemView
@@ -25,7 +25,7 @@ CP = "v2/control-planes/<str:cp_id>"
 CORE = f"{CP}/core-entities"
 
 urlpatterns = [
-    path("v2/openapi.json", SpectacularAPIView.as_view(), name="openapi"),
+    path("v2/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("v2/control-planes", ControlPlaneCollectionView.as_view()),
     path(f"{CP}", ControlPlaneItemView.as_view()),
     path(f"{CP}/changes", ChangeLogView.as_view()),

@@ -29,6 +29,11 @@ class DashboardConsumer(AsyncWebsocketConsumer):
 
     cp_id = ""
     user_id = 0
+    with_nodes = False
+    shown: frozenset[str] = frozenset()
+    changed_nodes: set[str]
+    version_changed = False
+    flusher: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -43,9 +48,7 @@ class DashboardConsumer(AsyncWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode())
         self.with_nodes = query.get("nodes") == ["1"]
         self.shown = await _shown_nodes(cp_id) if self.with_nodes else frozenset()
-        self.changed_nodes: set[str] = set()
-        self.version_changed = False
-        self.flusher: asyncio.Task[None] | None = None
+        self.changed_nodes = set()
         await self.channel_layer.group_add(events.live_group(cp_id), self.channel_name)
         await self.accept()
 
@@ -84,7 +87,8 @@ class DashboardConsumer(AsyncWebsocketConsumer):
                 await self.close(code=CLOSE_NOT_FOUND)
                 return
             self.shown = update.node_ids
-            await self.send(text_data=update.html)
+            for frame in update.frames:
+                await self.send(text_data=frame)
 
 
 @database_sync_to_async

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from controlplane import queries
 from controlplane.models import ControlPlane, Entity
+from controlplane.services.store import is_uuid
 from kongcore.schema import ENTITY_TYPES, get_schema
 
 LABELS = {
@@ -79,10 +80,8 @@ def search(rows: QuerySet[Entity], entity_type: str, text: str) -> QuerySet[Enti
         wanted |= Q(data__name__icontains=text)
     if entity_type == "acls":
         wanted |= Q(data__group__icontains=text)
-    try:
+    if is_uuid(text):
         wanted |= Q(entity_id=uuid.UUID(text))
-    except ValueError:
-        pass
     return rows.filter(wanted)
 
 
@@ -133,6 +132,8 @@ def _field(name: str) -> Callable[[dict[str, Any], Names], str]:
         value = data.get(name)
         if value is None:
             return ""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         return str(value)

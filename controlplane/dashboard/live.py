@@ -1,9 +1,10 @@
 """Live updates: the partials a dashboard page shows, re-rendered after a live event.
 
 The WebSocket consumer calls ``render_update`` (through one ``database_sync_to_async``
-helper) and sends the HTML as is. Each partial carries its element id, so the htmx ws
+helper) and sends each frame as is. Each partial carries its element id, so the htmx ws
 extension swaps it out-of-band in place of the element the page rendered from the same
-partial.
+partial. The trap: table parts (``<tbody>``, ``<tr>``) travel in frames of their own, since
+the HTML parser drops them when they follow other elements.
 """
 
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ CHART = "dashboard/nodes/list.html#sync-chart"
 
 @dataclass(frozen=True)
 class Update:
-    html: str
+    frames: list[str]
     node_ids: frozenset[str]  # the rows the page now shows
 
 
@@ -48,11 +49,11 @@ def render_update(
         return None
     cp = control_plane_with_counts(cp)
     context = {"cp": cp, "is_admin": membership.is_admin, "can_write": membership.can_write}
-    parts = [render_to_string(SUMMARY, context)]
+    frames: list[str] = [render_to_string(SUMMARY, context)]
     if with_nodes:
         rows, shown = _nodes_html(context, changed_nodes, version_changed, shown)
-        parts += [rows, render_to_string(CHART, {**context, "chart": sync_chart(cp)})]
-    return Update("".join(parts), shown)
+        frames += [rows, render_to_string(CHART, {**context, "chart": sync_chart(cp)})]
+    return Update(frames, shown)
 
 
 def shown_nodes(cp_id: str) -> frozenset[str]:

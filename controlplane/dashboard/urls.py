@@ -50,7 +50,7 @@ urlpatterns = [
         f"{CP}/nodes/add/token/", nodes.create_registration_token, name="create-registration-token"
     ),
     path(
-        f"{CP}/registration-tokens/<str:token_id>/revoke/",
+        f"{CP}/registration-tokens/<uuid:token_id>/revoke/",
         nodes.revoke_registration_token,
         name="revoke-registration-token",
     ),

@@ -8,6 +8,7 @@ planner sees is plain Kong entities, each remembering where in the file it came 
 
 import copy
 import re
+from functools import cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,9 +113,10 @@ def _ident(kind: str, body: dict[str, Any] | None, index: int) -> str:
     return str(index)
 
 
-def _child_keys(kind: str) -> set[str]:
+@cache
+def _child_keys(kind: str) -> frozenset[str]:
     keys = set(shapes.CHILDREN.get(kind, {}))
-    return keys | {child for parent, child in shapes.UNSUPPORTED_CHILDREN if parent == kind}
+    return frozenset(keys | {child for parent, child in shapes.UNSUPPORTED_CHILDREN if parent == kind})
 
 
 def _add_children(

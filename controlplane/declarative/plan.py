@@ -20,6 +20,7 @@ from controlplane.declarative.errors import Problem, Problems
 from controlplane.declarative.flatten import FileEntity, FlatConfig
 from controlplane.declarative.references import UNRESOLVED, Registry, describe
 from controlplane.declarative.state import CurrentConfig, StoredEntity
+from controlplane.declarative.unchanged import same_as_stored
 from controlplane.services.changelog import now_ts
 from controlplane.services.store import is_uuid, unique_keys, unique_violation
 from kongcore import hashing
@@ -60,12 +61,14 @@ class Plan:
 
 @dataclass(eq=False)
 class _Staged:
-    """A file entity after validation, before and after matching."""
+    """A file entity on its way through the plan: resolved, then validated and matched."""
 
     entity: FileEntity
-    data: dict[str, Any] | None
+    body: dict[str, Any]
     given_id: str | None
+    data: dict[str, Any] | None = None
     existing: StoredEntity | None = None
+    settled: bool = False  # matched (unchanged) or refused: no validation or matching left
 
 
 def plan_sync(
@@ -92,7 +95,9 @@ class _Planner:
         self.progress = progress
         self.registry = Registry(current)
         self.plan = Plan(current.version)
-        self.desired: dict[str, list[tuple[FileEntity, dict[str, Any]]]] = {}
+        self.changed: dict[str, list[tuple[FileEntity, dict[str, Any]]]] = {}
+        self.unchanged_ids: dict[str, set[str]] = {}
+        self.together: dict[str, dict[Any, str]] = {}
         self.now = now_ts()
         self.done = 0
         self.total = flat.count()
@@ -100,7 +105,12 @@ class _Planner:
     def run(self) -> Plan:
         for kind in ENTITY_TYPES:
             staged = [self._stage(entity) for entity in self.flat.entities.get(kind, [])]
-            self._match(kind, staged)
+            self._refuse_duplicate_ids(staged)
+            self._keep_unchanged(kind, staged)
+            open_items = [item for item in staged if not item.settled]
+            for item in open_items:
+                item.data = self._validate(item.entity, item.body)
+            self._match(kind, open_items)
             for item in staged:
                 self._classify(item)
             self._mark_deletions(kind)
@@ -117,7 +127,7 @@ class _Planner:
         given_id = self._given_id(entity, body)
         entity.entity_id = given_id or str(uuid.uuid4())
         self._resolve_references(entity, body)
-        return _Staged(entity, self._validate(entity, body), given_id)
+        return _Staged(entity, body, given_id)
 
     def _tick(self) -> None:
         self.done += 1
@@ -173,39 +183,54 @@ class _Planner:
 
     # -- matching to existing entities --------------------------------------------------------
 
-    def _match(self, kind: str, staged: list[_Staged]) -> None:
-        self._match_by_id(kind, staged)
-        open_items = [s for s in staged if s.existing is None and s.given_id is None and s.data]
+    def _refuse_duplicate_ids(self, staged: list[_Staged]) -> None:
+        seen: set[str] = set()
+        for item in staged:
+            if item.given_id is not None and item.given_id in seen:
+                self._problem(item.entity, "id", f"{item.given_id} is used by another entry")
+                item.settled = True
+            elif item.given_id is not None:
+                seen.add(item.given_id)
+
+    def _keep_unchanged(self, kind: str, staged: list[_Staged]) -> None:
+        """Settle entries that equal what is stored, without validating them."""
+        schema = get_schema(kind)
+        for item in staged:
+            if item.settled:
+                continue
+            existing = self._candidate(schema, item)
+            if existing is None or not self._claimable(kind, existing):
+                continue
+            record = schema.record_for(existing.data)
+            if self._managed(existing) and same_as_stored(record, item.body, existing.data):
+                self._claim(item, existing)
+                item.data = existing.data
+                item.settled = True
+
+    def _candidate(self, schema: EntitySchema, item: _Staged) -> StoredEntity | None:
+        if item.given_id is not None:
+            return self.current.get(schema.name, item.given_id)
+        return self._unique_match(schema, item.body)
+
+    def _match(self, kind: str, items: list[_Staged]) -> None:
+        for item in items:
+            existing = self.current.get(kind, item.given_id) if item.given_id else None
+            if existing is not None and self._claimable(kind, existing):
+                self._claim(item, existing)
+        open_items = [s for s in items if s.existing is None and s.given_id is None and s.data]
         if open_items:
             self._match_by_unique_fields(kind, open_items)
             self._match_by_content(kind, [s for s in open_items if s.existing is None])
 
-    def _match_by_id(self, kind: str, staged: list[_Staged]) -> None:
-        seen: set[str] = set()
-        for item in staged:
-            if item.given_id is None:
-                continue
-            if item.given_id in seen:
-                self._problem(item.entity, "id", f"{item.given_id} is used by another entry")
-                item.data = None
-                continue
-            seen.add(item.given_id)
-            existing = self.current.get(kind, item.given_id)
-            if existing is not None:
-                self._claim(item, existing)
-
     def _match_by_unique_fields(self, kind: str, items: list[_Staged]) -> None:
         schema = get_schema(kind)
-        groups = _together_index(self.current, schema)
         for item in items:
             assert item.data is not None
-            existing = self._unique_match(schema, item.data, groups)
+            existing = self._unique_match(schema, item.data)
             if existing is not None:
                 self._claim(item, existing)
 
-    def _unique_match(
-        self, schema: EntitySchema, data: dict[str, Any], groups: dict[Any, str]
-    ) -> StoredEntity | None:
+    def _unique_match(self, schema: EntitySchema, data: dict[str, Any]) -> StoredEntity | None:
         kind = schema.name
         for name in schema.unique_fields:
             if data.get(name) is not None:
@@ -213,7 +238,7 @@ class _Planner:
                 if found is not None and self._claimable(kind, found):
                     return found
         for group in schema.unique_together:
-            entity_id = groups.get(_together_key(group, data))
+            entity_id = self._together_index(schema).get(_together_key(group, data))
             found = self.current.get(kind, entity_id) if entity_id else None
             if found is not None and self._claimable(kind, found):
                 return found
@@ -261,16 +286,17 @@ class _Planner:
         if data is None:
             return
         kind = entity.entity_type
-        if item.existing is None:
-            data = self._new(entity, data)
-            self.plan.creates.append(Planned(kind, data, None, entity))
-        else:
+        if item.existing is not None:
             data = self._settle(entity, data, item.existing)
-            if data is item.existing.data:
-                self.plan.unchanged += 1
-            else:
-                self.plan.updates.append(Planned(kind, data, item.existing, entity))
-        self.desired.setdefault(kind, []).append((entity, data))
+        if data is (item.existing.data if item.existing else None):
+            self.plan.unchanged += 1
+            self.unchanged_ids.setdefault(kind, set()).add(entity.entity_id or "")
+            return
+        if item.existing is None:
+            self.plan.creates.append(Planned(kind, self._new(entity, data), None, entity))
+        else:
+            self.plan.updates.append(Planned(kind, data, item.existing, entity))
+        self.changed.setdefault(kind, []).append((entity, data))
 
     def _new(self, entity: FileEntity, data: dict[str, Any]) -> dict[str, Any]:
         if entity.entity_type == "basicauth_credentials" and self.flat.options.passwords_hashed:
@@ -282,6 +308,8 @@ class _Planner:
     ) -> dict[str, Any]:
         """The entity as it will be stored: existing identity, and the old data if unchanged."""
         old = existing.data
+        if data is old:
+            return old
         data["id"] = old["id"]
         for name in TIMESTAMPS:
             if name in data:
@@ -361,25 +389,43 @@ class _Planner:
     # -- uniqueness over the resulting config ------------------------------------------------
 
     def _check_unique(self) -> None:
-        for kind in ENTITY_TYPES:
+        """Only new and changed entities can break uniqueness; check them against the rest."""
+        for kind, changed in self.changed.items():
             schema = get_schema(kind)
-            if schema.unique_fields or schema.unique_together:
-                self._check_unique_type(schema)
+            if not (schema.unique_fields or schema.unique_together):
+                continue
+            pending: dict[str, FileEntity] = {}
+            for entity, data in changed:
+                for key, fields in unique_keys(schema, data).items():
+                    other = pending.setdefault(key, entity)
+                    owner = other.where if other is not entity else self._owner(schema, data, fields)
+                    if owner is not None:
+                        message = f"{unique_violation(fields).message}: {owner} has it too"
+                        self._problem(entity, _field_of(fields), message)
 
-    def _check_unique_type(self, schema: EntitySchema) -> None:
+    def _owner(self, schema: EntitySchema, data: dict[str, Any], fields: dict[str, Any]) -> str | None:
+        """Who else keeps these unique values after the sync: a kept or unchanged entity."""
         kind = schema.name
-        owners: dict[str, FileEntity | str] = {}
-        for entity_id, row in self.current.of_type(kind).items():
-            if self.registry.is_kept(kind, entity_id):
-                for key in unique_keys(schema, row.data):
-                    owners.setdefault(key, f"the existing {kind} entity {entity_id}")
-        for entity, data in self.desired.get(kind, []):
-            for key, fields in unique_keys(schema, data).items():
-                owner = owners.setdefault(key, entity)
-                if owner is not entity:
-                    shown = owner.where if isinstance(owner, FileEntity) else owner
-                    message = f"{unique_violation(fields).message}: {shown} has it too"
-                    self._problem(entity, _field_of(fields), message)
+        if len(fields) == 1 and next(iter(fields)) in schema.unique_fields:
+            ((name, value),) = fields.items()
+            row = self.current.find_by_field(kind, name, value)
+        else:
+            entity_id = self._together_index(schema).get(_together_key(tuple(fields), fields))
+            row = self.current.get(kind, entity_id) if entity_id else None
+        if row is None or row.entity_id == data["id"]:
+            return None
+        if self.registry.is_kept(kind, row.entity_id):
+            return f"the existing {kind} entity {row.entity_id}"
+        if row.entity_id in self.unchanged_ids.get(kind, set()):
+            return self.registry.file_by_id[kind][row.entity_id].where
+        return None  # deleted, or changed: its new values are among the pending ones
+
+    def _together_index(self, schema: EntitySchema) -> dict[Any, str]:
+        index = self.together.get(schema.name)
+        if index is None:
+            index = _together_index(self.current, schema)
+            self.together[schema.name] = index
+        return index
 
     def _problem(self, entity: FileEntity, name: str | None, message: str) -> None:
         self.problems.add(Problem(entity.where, name, message, entity.entity_type, entity.path))

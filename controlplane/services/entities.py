@@ -109,14 +109,18 @@ def _entity_id(value: Any) -> str:
 def resolve_references(
     cp: ControlPlane, entity_type: str, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    """Turn ``{"name": "billing"}`` or ``"billing"`` references into ``{"id": ...}``."""
+    """Turn ``{"name": "billing"}`` or ``"billing"`` references into ``{"id": ...}``.
+
+    A bare string is an id or the target's endpoint key (a consumer's username).
+    """
     body = dict(payload)
     for name, foreign in get_schema(entity_type).foreign_keys.items():
         ref = body.get(name)
         if ref is None:
             continue
         if isinstance(ref, str):
-            ref = {"id": ref} if store.is_uuid(ref) else {"name": ref}
+            key = get_schema(foreign.reference).endpoint_key or "id"
+            ref = {"id": ref} if store.is_uuid(ref) else {key: ref}
         if not isinstance(ref, dict):
             continue  # the schema reports the type error
         body[name] = _resolve_one(cp, name, foreign.reference, ref)

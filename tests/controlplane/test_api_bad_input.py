@@ -68,7 +68,9 @@ def write_targets(cp: ControlPlane) -> list[tuple[str, str]]:
     ]
 
 
-def send_everywhere(api: APIClient, cp: ControlPlane, body: bytes | str, content_type: str) -> list[Any]:
+def send_everywhere(
+    api: APIClient, cp: ControlPlane, body: bytes | str, content_type: str
+) -> list[Any]:
     return [
         (method, url, getattr(api, method)(url, body, content_type=content_type))
         for method, url in write_targets(cp)
@@ -179,7 +181,9 @@ def test_a_nul_in_a_control_plane_filter_is_refused(api: APIClient, world: Contr
     assert_kong_error(api.get("/v2/control-planes?filter[name]=a%00"), 400)
 
 
-def test_a_body_over_the_entity_limit_is_413(api: APIClient, core: Url, world: ControlPlane) -> None:
+def test_a_body_over_the_entity_limit_is_413(
+    api: APIClient, core: Url, world: ControlPlane
+) -> None:
     limit = settings.KONNECTLITE_MAX_ENTITY_BODY_BYTES
     assert limit == 1024 * 1024
     raw = json.dumps({"host": "h", "name": "x" * limit}).encode()
@@ -190,7 +194,9 @@ def test_a_body_over_the_entity_limit_is_413(api: APIClient, core: Url, world: C
     assert state(world) == before
 
 
-def test_a_body_just_under_the_limit_is_read(api: APIClient, core: Url, world: ControlPlane) -> None:
+def test_a_body_just_under_the_limit_is_read(
+    api: APIClient, core: Url, world: ControlPlane
+) -> None:
     raw = json.dumps({"host": "h", "tags": ["t" * 1000] * 1000}).encode()
     assert len(raw) < settings.KONNECTLITE_MAX_ENTITY_BODY_BYTES
     response = api.post(core("/services"), raw, content_type=JSON)
@@ -300,7 +306,9 @@ def test_paths_that_do_not_exist_never_fail_badly(
     assert state(world) == before
 
 
-def test_unknown_fields_are_schema_violations(api: APIClient, core: Url, world: ControlPlane) -> None:
+def test_unknown_fields_are_schema_violations(
+    api: APIClient, core: Url, world: ControlPlane
+) -> None:
     response = api.post(core("/services"), {"host": "h", "colour": "red"}, format="json")
     body = assert_kong_error(response, 400)
     assert body["fields"] == {"colour": "unknown field"}
@@ -380,3 +388,27 @@ def test_no_value_of_any_type_in_any_field_breaks_a_write(
             assert_kong_error(response, response.status_code)
             assert response.status_code in (400, 404, 409), (method, field, value, response.json())
             assert state(world) == before, (method, field, value)
+
+
+@pytest.mark.postgres
+def test_postgres_is_never_handed_what_it_cannot_store(
+    api: APIClient, core: Url, world: ControlPlane
+) -> None:
+    from django.db import connection
+
+    from tests.conftest import services_required
+
+    if connection.vendor != "postgresql":
+        services_required("PostgreSQL")
+    before = state(world)
+    for body in (
+        {"username": "a\u0000b"},
+        {"username": "ok", "custom_id": "\u0000"},
+        {"username": "\ud800"},
+        {"username": "u" * 600},
+    ):
+        raw = json.dumps(body).encode()
+        assert_kong_error(api.post(core("/consumers"), raw, content_type=JSON), 400)
+    assert_kong_error(api.get(core("/consumers/a%00b")), 400)
+    assert_kong_error(api.get("/v2/control-planes?filter[name]=%00"), 400)
+    assert state(world) == before

@@ -96,7 +96,9 @@ def test_incremental_sync_can_be_switched_off_at_creation(owner_api: APIClient) 
 
 def test_a_form_encoded_control_plane_may_use_the_dotted_config_key(owner_api: APIClient) -> None:
     response = owner_api.post(
-        CPS, "name=full&config.incremental_sync=false", content_type="application/x-www-form-urlencoded"
+        CPS,
+        "name=full&config.incremental_sync=false",
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 201, response.json()
     assert response.json()["config"]["incremental_sync"] is False

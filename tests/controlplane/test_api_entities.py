@@ -129,7 +129,9 @@ def test_put_replaces_the_whole_service_but_keeps_id_and_created_at(
 def test_put_by_name_cannot_rename_the_service(
     owner_api: APIClient, core: Url, billing: dict[str, Any]
 ) -> None:
-    response = owner_api.put(core("/services/billing"), {"name": "other", "host": "h"}, format="json")
+    response = owner_api.put(
+        core("/services/billing"), {"name": "other", "host": "h"}, format="json"
+    )
     assert response.json()["name"] == "billing"
     assert owner_api.get(core("/services/other")).status_code == 404
 
@@ -189,7 +191,9 @@ def test_deleting_what_does_not_exist_answers_204_and_writes_no_version(
     owner_api: APIClient, core: Url, cp: ControlPlane
 ) -> None:
     assert owner_api.delete(core("/services/nope")).status_code == 204
-    assert owner_api.delete(core("/services/7f0ad3f6-2a43-4b8e-9d65-1c7c0b2bd111")).status_code == 204
+    assert (
+        owner_api.delete(core("/services/7f0ad3f6-2a43-4b8e-9d65-1c7c0b2bd111")).status_code == 204
+    )
     cp.refresh_from_db()
     assert cp.config_version == 0
 
@@ -226,7 +230,9 @@ def test_a_route_gets_kongs_defaults(owner_api: APIClient, core: Url) -> None:
     assert body["service"] is None
 
 
-def test_an_http_route_needs_methods_hosts_headers_or_paths(owner_api: APIClient, core: Url) -> None:
+def test_an_http_route_needs_methods_hosts_headers_or_paths(
+    owner_api: APIClient, core: Url
+) -> None:
     response = owner_api.post(core("/routes"), {"name": "r"}, format="json")
     assert response.status_code == 400
     assert response.json()["name"] == "schema violation"
@@ -247,7 +253,9 @@ def test_a_route_may_reference_its_service_by_name(
     owner_api: APIClient, core: Url, billing: dict[str, Any]
 ) -> None:
     body = created(
-        owner_api, core("/routes"), {"name": "r1", "paths": ["/bill"], "service": {"name": "billing"}}
+        owner_api,
+        core("/routes"),
+        {"name": "r1", "paths": ["/bill"], "service": {"name": "billing"}},
     )
     assert body["service"] == {"id": billing["id"]}
 
@@ -295,7 +303,9 @@ def test_patching_a_route_can_move_it_to_another_service(
     owner_api: APIClient, core: Url, billing: dict[str, Any]
 ) -> None:
     other = created(owner_api, core("/services"), {"name": "other", "host": "o"})
-    created(owner_api, core("/routes"), {"name": "r", "paths": ["/"], "service": {"name": "billing"}})
+    created(
+        owner_api, core("/routes"), {"name": "r", "paths": ["/"], "service": {"name": "billing"}}
+    )
     body = owner_api.patch(core("/routes/r"), {"service": {"name": "other"}}, format="json").json()
     assert body["service"] == {"id": other["id"]}
 
@@ -334,7 +344,9 @@ def test_custom_ids_are_unique_too(owner_api: APIClient, core: Url) -> None:
 # Plugins
 
 
-def test_a_plugin_config_is_filled_with_its_schema_defaults(owner_api: APIClient, core: Url) -> None:
+def test_a_plugin_config_is_filled_with_its_schema_defaults(
+    owner_api: APIClient, core: Url
+) -> None:
     body = created(owner_api, core("/plugins"), {"name": "key-auth"})
     assert body["config"]["key_names"] == ["apikey"]
     assert body["config"]["hide_credentials"] is False

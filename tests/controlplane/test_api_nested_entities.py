@@ -72,7 +72,9 @@ def test_the_children_of_a_missing_parent_are_404(
 
 
 @pytest.mark.parametrize(
-    "parent", ["/services/billing", "/routes/r", "/consumers/ann"], ids=["service", "route", "consumer"]
+    "parent",
+    ["/services/billing", "/routes/r", "/consumers/ann"],
+    ids=["service", "route", "consumer"],
 )
 def test_plugins_nested_under_an_entity_are_scoped_to_it(
     owner_api: APIClient, core: Url, route: dict[str, Any], parent: str

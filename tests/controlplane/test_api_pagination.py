@@ -4,8 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from controlplane.models import ControlPlane
@@ -166,7 +166,9 @@ def test_mixing_all_and_any_is_an_invalid_option(owner_api: APIClient, core: Url
     assert response.json()["code"] == 11
 
 
-def test_the_tags_filter_works_on_nested_lists(owner_api: APIClient, core: Url, cp: ControlPlane) -> None:
+def test_the_tags_filter_works_on_nested_lists(
+    owner_api: APIClient, core: Url, cp: ControlPlane
+) -> None:
     create_entity(cp, "services", {"name": "billing", "host": "h"}, actor="t")
     blue = create_entity(
         cp, "routes", {"paths": ["/b"], "service": {"name": "billing"}, "tags": ["blue"]}, actor="t"
@@ -202,9 +204,7 @@ def test_an_entity_list_does_no_per_row_queries(
     few = list_queries(owner_api, core(path))
     for i in range(20):
         create_entity(cp, "services", {"name": f"s{i}", "host": "h"}, actor="t")
-        create_entity(
-            cp, "routes", {"paths": [f"/{i}"], "service": {"name": "billing"}}, actor="t"
-        )
+        create_entity(cp, "routes", {"paths": [f"/{i}"], "service": {"name": "billing"}}, actor="t")
         create_entity(
             cp, "plugins", {"name": "cors", "route": {"name": "r"}, "service": f"s{i}"}, actor="t"
         )

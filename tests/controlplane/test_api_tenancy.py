@@ -77,9 +77,11 @@ def snapshot(cp: ControlPlane) -> tuple[Any, ...]:
 
 
 def call(api: APIClient, method: str, url: str, body: Any = None) -> Any:
-    return getattr(api, method)(url, body, format="json") if body is not None else getattr(
-        api, method
-    )(url)
+    return (
+        getattr(api, method)(url, body, format="json")
+        if body is not None
+        else getattr(api, method)(url)
+    )
 
 
 @pytest.mark.parametrize("path", READS)

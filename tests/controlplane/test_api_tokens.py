@@ -128,7 +128,9 @@ def test_a_form_encoded_token_request_works(owner_api: APIClient) -> None:
         ({"name": "ci", "expires_in_days": 99999999999}, "expires_in_days"),
     ],
 )
-def test_a_bad_token_request_is_400(owner_api: APIClient, body: dict[str, object], field: str) -> None:
+def test_a_bad_token_request_is_400(
+    owner_api: APIClient, body: dict[str, object], field: str
+) -> None:
     before = PersonalAccessToken.objects.count()
     response = owner_api.post(TOKENS, body, format="json")
     assert response.status_code == 400, response.json()
@@ -136,7 +138,9 @@ def test_a_bad_token_request_is_400(owner_api: APIClient, body: dict[str, object
     assert PersonalAccessToken.objects.count() == before
 
 
-@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic abc", "Bearer kpat_nope", "Token x"])
+@pytest.mark.parametrize(
+    "header", ["Bearer", "Bearer ", "Basic abc", "Bearer kpat_nope", "Token x"]
+)
 def test_a_bad_authorization_header_is_401(header: str, db: object) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)

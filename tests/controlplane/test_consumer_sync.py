@@ -330,3 +330,33 @@ async def test_gap_nacks_for_deltas_sent_before_a_resync_are_ignored(
     await communicator.send_to(text_data=json.dumps(ping))
     assert (await receive(communicator)) == {"type": "pong", "ts": 5.0}
     await communicator.disconnect()
+
+
+async def test_node_state_changes_are_published_on_the_control_planes_live_group(
+    cp: ControlPlane, node: Any
+) -> None:
+    from channels.layers import get_channel_layer
+
+    from controlplane import events
+
+    layer = get_channel_layer()
+    watcher = await layer.new_channel()
+    await layer.group_add(events.live_group(cp.pk), watcher)
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    version_event = await layer.receive(watcher)
+    assert (version_event["type"], version_event["version"]) == ("live.version", 1)
+    delta = await receive(communicator)
+    ack = protocol.ack(version=1, config_hash=delta["hash"], wire_bytes=9, raw_bytes=9, apply_ms=1)
+    await communicator.send_to(text_data=json.dumps(ack))
+    await communicator.send_to(text_data=json.dumps(protocol.ping(ts=1.0)))
+    await receive(communicator)
+    await node_state.flush()
+    node_event = await layer.receive(watcher)
+    assert node_event == {
+        "type": "live.node",
+        "control_plane_id": str(cp.pk),
+        "node": {"id": str(node[0].pk)},
+    }
+    await communicator.disconnect()

@@ -22,14 +22,18 @@ def test_sign_in_page_asks_for_email_and_password(db: None) -> None:
 
 def test_signing_in_with_email_and_password_opens_the_dashboard(alice: User) -> None:
     client = Client()
-    response = client.post("/accounts/login/", {"username": "alice@acme.test", "password": "pw-alice"})
+    response = client.post(
+        "/accounts/login/", {"username": "alice@acme.test", "password": "pw-alice"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
 
 
 def test_a_wrong_password_is_refused_with_a_message(alice: User) -> None:
-    response = Client().post("/accounts/login/", {"username": "alice@acme.test", "password": "nope"})
+    response = Client().post(
+        "/accounts/login/", {"username": "alice@acme.test", "password": "nope"}
+    )
     assert response.status_code == 200
     assert b"Please enter a correct" in response.content
 
@@ -73,7 +77,9 @@ def test_switching_to_an_organization_one_is_not_in_is_not_found(
     assert "org_id" not in alice_client.session
 
 
-def test_switching_by_htmx_tells_the_page_to_navigate(alice_client: Client, org: Organization) -> None:
+def test_switching_by_htmx_tells_the_page_to_navigate(
+    alice_client: Client, org: Organization
+) -> None:
     response = alice_client.post(
         "/organization/switch/", {"org_id": str(org.pk)}, HTTP_HX_REQUEST="true"
     )
@@ -101,13 +107,16 @@ def test_a_stale_session_organization_falls_back_to_a_current_one(
 
 def test_the_page_carries_the_csrf_token_for_htmx(alice_client: Client) -> None:
     page = alice_client.get("/").content.decode()
-    assert "hx-headers='{\"X-CSRFToken\": \"" in page
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page
 
 
 def test_vendored_htmx_is_served_without_a_cdn(alice_client: Client) -> None:
     page = alice_client.get("/").content.decode()
-    assert "/static/vendor/htmx-2.0.11.min.js" in page and "/static/vendor/htmx-ext-ws-2.0.4.min.js" in page
+    assert (
+        "/static/vendor/htmx-2.0.11.min.js" in page
+        and "/static/vendor/htmx-ext-ws-2.0.4.min.js" in page
+    )
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
     response = Client().get("/static/vendor/htmx-ext-ws-2.0.4.min.js")
     assert response.status_code == 200
-    assert b"defineExtension(\"ws\"" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert b'defineExtension("ws"' in b"".join(response.streaming_content)  # type: ignore[attr-defined]

@@ -6,8 +6,12 @@ from controlplane.models import ConfigVersion, ControlPlane
 from controlplane.services.entities import create_entity, delete_entity
 
 
-def test_each_version_shows_who_what_and_the_delta_size(alice_client: Client, cp: ControlPlane) -> None:
-    create_entity(cp, "services", {"name": "billing", "host": "b.internal"}, actor="alice@acme.test")
+def test_each_version_shows_who_what_and_the_delta_size(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    create_entity(
+        cp, "services", {"name": "billing", "host": "b.internal"}, actor="alice@acme.test"
+    )
     delete_entity(cp, "services", "billing", actor="ci (token deploy)")
     page = alice_client.get(f"/control-planes/{cp.pk}/changes/").content.decode()
     v1 = ConfigVersion.objects.get(control_plane=cp, version=1)
@@ -18,10 +22,14 @@ def test_each_version_shows_who_what_and_the_delta_size(alice_client: Client, cp
     assert "<time datetime=" in page
 
 
-def test_a_large_version_previews_a_few_changes_and_links_to_all(alice_client: Client, cp: ControlPlane) -> None:
+def test_a_large_version_previews_a_few_changes_and_links_to_all(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     create_entity(cp, "upstreams", {"name": "pool"}, actor="t")
     for n in range(7):
-        create_entity(cp, "targets", {"target": f"10.0.0.{n}:80", "upstream": {"name": "pool"}}, actor="t")
+        create_entity(
+            cp, "targets", {"target": f"10.0.0.{n}:80", "upstream": {"name": "pool"}}, actor="t"
+        )
     delete_entity(cp, "upstreams", "pool", actor="t")  # cascades to the 7 targets: 8 changes
     page = alice_client.get(f"/control-planes/{cp.pk}/changes/").content.decode()
     assert "and 3 more" in page

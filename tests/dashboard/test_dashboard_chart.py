@@ -9,7 +9,11 @@ def test_no_records_draw_an_empty_chart() -> None:
 
 def test_each_version_gets_a_delta_bar_and_a_full_bar() -> None:
     chart = draw([Sent(1, "delta", 300, 3), Sent(1, "full", 40_000, 1), Sent(2, "delta", 310, 3)])
-    assert [(b.kind, b.title.split(" ·")[0]) for b in chart.bars] == [("delta", "v1"), ("full", "v1"), ("delta", "v2")]
+    assert [(b.kind, b.title.split(" ·")[0]) for b in chart.bars] == [
+        ("delta", "v1"),
+        ("full", "v1"),
+        ("delta", "v2"),
+    ]
     delta, full = chart.bars[0], chart.bars[1]
     assert full.height > delta.height > 0 and full.x > delta.x
     assert all(0 <= b.y <= HEIGHT for b in chart.bars)
@@ -28,5 +32,7 @@ def test_totals_add_up_per_payload_type() -> None:
 
 
 def test_gridlines_are_labelled_in_human_units() -> None:
-    labels = [t.label for t in draw([Sent(1, "delta", 500, 1), Sent(1, "full", 2_000_000, 1)]).y_ticks]
+    labels = [
+        t.label for t in draw([Sent(1, "delta", 500, 1), Sent(1, "full", 2_000_000, 1)]).y_ticks
+    ]
     assert labels[0] == "1 B" and "1.0 KiB" in labels and "1.0 MiB" in labels

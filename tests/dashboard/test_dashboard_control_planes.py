@@ -59,7 +59,12 @@ def test_viewers_see_no_write_controls(charlie_client: Client, cp: ControlPlane)
 def test_an_admin_creates_a_control_plane(alice_client: Client, org: Organization) -> None:
     response = alice_client.post(
         "/control-planes/",
-        {"name": "prod", "description": "EU edge", "labels": "env=prod\nteam=edge", "incremental_sync": "on"},
+        {
+            "name": "prod",
+            "description": "EU edge",
+            "labels": "env=prod\nteam=edge",
+            "incremental_sync": "on",
+        },
     )
     cp = ControlPlane.objects.get(name="prod")
     assert response.status_code == 302 and response["Location"] == f"/control-planes/{cp.pk}/"
@@ -67,7 +72,9 @@ def test_an_admin_creates_a_control_plane(alice_client: Client, org: Organizatio
     assert cp.incremental_sync is True
 
 
-def test_a_duplicate_name_is_refused_with_kongs_message(alice_client: Client, cp: ControlPlane) -> None:
+def test_a_duplicate_name_is_refused_with_kongs_message(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     response = alice_client.post("/control-planes/", {"name": "default"})
     assert response.status_code == 400
     assert b"UNIQUE violation" in response.content
@@ -85,7 +92,9 @@ def test_an_admin_edits_a_control_plane_and_turns_incremental_sync_off(
 ) -> None:
     form = alice_client.get(f"/control-planes/{cp.pk}/edit/").content.decode()
     assert 'value="default"' in form
-    response = alice_client.post(f"/control-planes/{cp.pk}/update/", {"name": "renamed", "labels": ""})
+    response = alice_client.post(
+        f"/control-planes/{cp.pk}/update/", {"name": "renamed", "labels": ""}
+    )
     assert response.status_code == 302
     cp.refresh_from_db()
     assert cp.name == "renamed" and cp.incremental_sync is False
@@ -135,7 +144,9 @@ def test_another_organizations_control_plane_is_not_found(
 def test_the_control_plane_page_shows_its_summary_entities_and_recent_changes(
     alice_client: Client, cp: ControlPlane
 ) -> None:
-    create_entity(cp, "services", {"name": "billing", "host": "b.internal"}, actor="alice@acme.test")
+    create_entity(
+        cp, "services", {"name": "billing", "host": "b.internal"}, actor="alice@acme.test"
+    )
     page = alice_client.get(f"/control-planes/{cp.pk}/").content.decode()
     assert 'id="cp-summary"' in page and "data-config-version" in page and "v1" in page
     assert "Gateway services" in page and "billing" in page and "alice@acme.test" in page

@@ -17,7 +17,10 @@ def url(cp: ControlPlane, path: str = "") -> str:
 @pytest.fixture
 def billing(cp: ControlPlane) -> dict[str, object]:
     return create_entity(
-        cp, "services", {"name": "billing", "url": "https://billing.internal:8443/v1", "tags": ["team-a"]}, actor="t"
+        cp,
+        "services",
+        {"name": "billing", "url": "https://billing.internal:8443/v1", "tags": ["team-a"]},
+        actor="t",
     )
 
 
@@ -36,9 +39,18 @@ def test_an_unknown_entity_type_is_not_found(alice_client: Client, cp: ControlPl
 def test_the_table_shows_names_summaries_and_tags(
     alice_client: Client, cp: ControlPlane, billing: dict[str, object]
 ) -> None:
-    create_entity(cp, "routes", {"name": "bill", "paths": ["/bill"], "service": {"name": "billing"}}, actor="t")
+    create_entity(
+        cp,
+        "routes",
+        {"name": "bill", "paths": ["/bill"], "service": {"name": "billing"}},
+        actor="t",
+    )
     services = alice_client.get(url(cp, "services/")).content.decode()
-    assert "billing" in services and "https://billing.internal:8443/v1" in services and "team-a" in services
+    assert (
+        "billing" in services
+        and "https://billing.internal:8443/v1" in services
+        and "team-a" in services
+    )
     routes = alice_client.get(url(cp, "routes/")).content.decode()
     assert "/bill" in routes and ">billing<" in routes  # the service by name, not by id
 
@@ -52,7 +64,9 @@ def test_search_matches_names_and_tags_filter(alice_client: Client, cp: ControlP
     assert "orders" in by_tag and "billing" not in by_tag
 
 
-def test_search_from_htmx_returns_the_table_partial_alone(alice_client: Client, cp: ControlPlane) -> None:
+def test_search_from_htmx_returns_the_table_partial_alone(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     create_entity(cp, "services", {"name": "billing", "host": "b"}, actor="t")
     response = alice_client.get(url(cp, "services/"), {"q": "bill"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -86,7 +100,13 @@ def test_creating_a_route_from_friendly_fields_is_one_version_by_the_user(
 ) -> None:
     response = alice_client.post(
         url(cp, "routes/create/"),
-        {"name": "bill", "service": "billing", "paths": "/bill, /invoices", "methods": "GET", "body": "{}"},
+        {
+            "name": "bill",
+            "service": "billing",
+            "paths": "/bill, /invoices",
+            "methods": "GET",
+            "body": "{}",
+        },
     )
     assert response.status_code == 302 and response["Location"] == url(cp, "routes/")
     route = Entity.objects.get(entity_type="routes").data
@@ -98,7 +118,9 @@ def test_creating_a_route_from_friendly_fields_is_one_version_by_the_user(
 
 def test_the_json_body_carries_every_other_field(alice_client: Client, cp: ControlPlane) -> None:
     body = json.dumps({"name": "cors-everywhere", "config": {"origins": ["https://a.test"]}})
-    response = alice_client.post(url(cp, "plugins/create/"), {"name": "cors", "body": body, "enabled": "on"})
+    response = alice_client.post(
+        url(cp, "plugins/create/"), {"name": "cors", "body": body, "enabled": "on"}
+    )
     assert response.status_code == 302
     plugin = Entity.objects.get(entity_type="plugins").data
     assert plugin["name"] == "cors" and plugin["config"]["origins"] == ["https://a.test"]
@@ -107,20 +129,28 @@ def test_the_json_body_carries_every_other_field(alice_client: Client, cp: Contr
 def test_a_schema_violation_is_shown_with_kongs_message_and_nothing_is_written(
     alice_client: Client, cp: ControlPlane
 ) -> None:
-    response = alice_client.post(url(cp, "services/create/"), {"name": "broken", "body": '{"port": 99999}'})
+    response = alice_client.post(
+        url(cp, "services/create/"), {"name": "broken", "body": '{"port": 99999}'}
+    )
     assert response.status_code == 400
     assert b"schema violation" in response.content
     assert not Entity.objects.filter(control_plane=cp).exists()
     assert not ConfigVersion.objects.filter(control_plane=cp).exists()
 
 
-def test_invalid_json_is_refused_before_the_service_runs(alice_client: Client, cp: ControlPlane) -> None:
+def test_invalid_json_is_refused_before_the_service_runs(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     response = alice_client.post(url(cp, "services/create/"), {"body": "{nope"})
     assert response.status_code == 400 and b"not valid JSON" in response.content
 
 
-def test_an_unknown_service_reference_is_a_foreign_key_violation(alice_client: Client, cp: ControlPlane) -> None:
-    response = alice_client.post(url(cp, "routes/create/"), {"paths": "/x", "service": "ghost", "body": "{}"})
+def test_an_unknown_service_reference_is_a_foreign_key_violation(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    response = alice_client.post(
+        url(cp, "routes/create/"), {"paths": "/x", "service": "ghost", "body": "{}"}
+    )
     assert response.status_code == 400 and b"does not reference an existing" in response.content
 
 
@@ -128,7 +158,10 @@ def test_the_edit_form_is_prefilled_from_the_entity(
     alice_client: Client, cp: ControlPlane, billing: dict[str, object]
 ) -> None:
     page = alice_client.get(url(cp, f"services/{billing['id']}/")).content.decode()
-    assert 'value="https://billing.internal:8443/v1"' in page and "&quot;host&quot;: &quot;billing.internal&quot;" in page
+    assert (
+        'value="https://billing.internal:8443/v1"' in page
+        and "&quot;host&quot;: &quot;billing.internal&quot;" in page
+    )
 
 
 def test_editing_sends_only_what_changed_as_one_version(
@@ -138,7 +171,12 @@ def test_editing_sends_only_what_changed_as_one_version(
     edited["retries"] = 9
     response = alice_client.post(
         url(cp, f"services/{billing['id']}/update/"),
-        {"name": "billing", "url": "https://billing.internal:8443/v1", "tags": "team-a", "body": json.dumps(edited)},
+        {
+            "name": "billing",
+            "url": "https://billing.internal:8443/v1",
+            "tags": "team-a",
+            "body": json.dumps(edited),
+        },
     )
     assert response.status_code == 302
     assert Entity.objects.get(entity_type="services").data["retries"] == 9
@@ -153,7 +191,12 @@ def test_a_changed_friendly_field_wins_over_the_json(
     edited = {k: v for k, v in billing.items() if k not in ("id", "created_at", "updated_at")}
     alice_client.post(
         url(cp, f"services/{billing['id']}/update/"),
-        {"name": "payments", "url": "https://billing.internal:8443/v1", "tags": "team-a", "body": json.dumps(edited)},
+        {
+            "name": "payments",
+            "url": "https://billing.internal:8443/v1",
+            "tags": "team-a",
+            "body": json.dumps(edited),
+        },
     )
     assert Entity.objects.get(entity_type="services").data["name"] == "payments"
 
@@ -164,7 +207,12 @@ def test_saving_an_unchanged_entity_makes_no_version(
     edited = {k: v for k, v in billing.items() if k not in ("id", "created_at", "updated_at")}
     alice_client.post(
         url(cp, f"services/{billing['id']}/update/"),
-        {"name": "billing", "url": "https://billing.internal:8443/v1", "tags": "team-a", "body": json.dumps(edited)},
+        {
+            "name": "billing",
+            "url": "https://billing.internal:8443/v1",
+            "tags": "team-a",
+            "body": json.dumps(edited),
+        },
     )
     assert ConfigVersion.objects.filter(control_plane=cp).count() == 1
 
@@ -172,7 +220,9 @@ def test_saving_an_unchanged_entity_makes_no_version(
 def test_deleting_an_entity_is_one_version(
     alice_client: Client, cp: ControlPlane, billing: dict[str, object]
 ) -> None:
-    response = alice_client.post(url(cp, f"services/{billing['id']}/delete/"), HTTP_HX_REQUEST="true")
+    response = alice_client.post(
+        url(cp, f"services/{billing['id']}/delete/"), HTTP_HX_REQUEST="true"
+    )
     assert response["HX-Redirect"] == url(cp, "services/")
     assert not Entity.objects.filter(entity_type="services").exists()
     assert ConfigVersion.objects.get(control_plane=cp, version=2).changes.get().op == "delete"
@@ -208,19 +258,28 @@ def test_viewers_see_entities_read_only(
 def test_viewers_are_refused_entity_writes(
     charlie_client: Client, cp: ControlPlane, billing: dict[str, object], method: str, path: str
 ) -> None:
-    response = getattr(charlie_client, method)(url(cp, path.format(id=billing["id"])), {"name": "x", "body": "{}"})
+    response = getattr(charlie_client, method)(
+        url(cp, path.format(id=billing["id"])), {"name": "x", "body": "{}"}
+    )
     assert response.status_code == 403
     assert ConfigVersion.objects.filter(control_plane=cp).count() == 1
 
 
 @pytest.mark.parametrize(
     "method,path",
-    [("get", "services/"), ("get", "services/{id}/"), ("post", "services/create/"), ("post", "services/{id}/delete/")],
+    [
+        ("get", "services/"),
+        ("get", "services/{id}/"),
+        ("post", "services/create/"),
+        ("post", "services/{id}/delete/"),
+    ],
 )
 def test_another_organizations_entities_are_not_found(
     bob_client: Client, cp: ControlPlane, billing: dict[str, object], method: str, path: str
 ) -> None:
-    response = getattr(bob_client, method)(url(cp, path.format(id=billing["id"])), {"name": "x", "body": "{}"})
+    response = getattr(bob_client, method)(
+        url(cp, path.format(id=billing["id"])), {"name": "x", "body": "{}"}
+    )
     assert response.status_code == 404
     assert Entity.objects.filter(entity_type="services").count() == 1
 

@@ -16,7 +16,9 @@ def test_an_admin_adds_an_existing_user_by_email(alice_client: Client, org: Orga
     create_user("dana@acme.test", "pw")
     response = alice_client.post("/members/add/", {"email": "dana@acme.test", "role": "editor"})
     assert response.status_code == 302
-    assert Membership.objects.get(user__email="dana@acme.test", organization=org).role == Role.EDITOR
+    assert (
+        Membership.objects.get(user__email="dana@acme.test", organization=org).role == Role.EDITOR
+    )
 
 
 def test_adding_an_unknown_email_says_so(alice_client: Client) -> None:
@@ -50,11 +52,15 @@ def test_an_admin_removes_a_member(alice_client: Client, charlie: User) -> None:
     assert not Membership.objects.filter(pk=member.pk).exists()
 
 
-def test_non_admins_see_no_members_page_and_are_refused(charlie_client: Client, alice: User) -> None:
+def test_non_admins_see_no_members_page_and_are_refused(
+    charlie_client: Client, alice: User
+) -> None:
     assert "/members/" not in charlie_client.get("/").content.decode()
     member = Membership.objects.get(user=alice)
     assert charlie_client.get("/members/").status_code == 403
-    assert charlie_client.post("/members/add/", {"email": "x@y.z", "role": "admin"}).status_code == 403
+    assert (
+        charlie_client.post("/members/add/", {"email": "x@y.z", "role": "admin"}).status_code == 403
+    )
     assert charlie_client.post(f"/members/{member.pk}/role/", {"role": "viewer"}).status_code == 403
     assert charlie_client.post(f"/members/{member.pk}/remove/").status_code == 403
     assert Membership.objects.get(pk=member.pk).role == Role.ADMIN

@@ -21,18 +21,31 @@ def current(cp: ControlPlane) -> ControlPlane:
 
 def record(node: DataPlaneNode, version: int, kind: str, wire: int, raw: int) -> None:
     NodeSyncRecord.objects.create(
-        node=node, control_plane_id=node.control_plane_id, at=timezone.now(), payload_type=kind,
-        version=version, wire_bytes=wire, raw_bytes=raw, apply_ms=1.5, commit_to_ack_ms=12.0,
+        node=node,
+        control_plane_id=node.control_plane_id,
+        at=timezone.now(),
+        payload_type=kind,
+        version=version,
+        wire_bytes=wire,
+        raw_bytes=raw,
+        apply_ms=1.5,
+        commit_to_ack_ms=12.0,
     )
 
 
-def test_the_table_shows_everything_about_each_node(alice_client: Client, cp: ControlPlane, make_node: MakeNode) -> None:
+def test_the_table_shows_everything_about_each_node(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
     create_entity(cp, "services", {"name": "billing", "host": "b"}, actor="t")
     head = current(cp)
     node = make_node(
-        "edge-1", config_version=1, config_hash=head.config_hash, sync_mode="incremental",
+        "edge-1",
+        config_version=1,
+        config_hash=head.config_hash,
+        sync_mode="incremental",
         last_payload={"type": "delta", "wire_bytes": 1536, "raw_bytes": 4096, "version": 1},
-        total_wire_bytes=3 * 1024 * 1024, last_commit_to_ack_ms=42.4,
+        total_wire_bytes=3 * 1024 * 1024,
+        last_commit_to_ack_ms=42.4,
     )
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
     row = page.split(f'id="node-{node.pk}"')[1].split("</tr>")[0]
@@ -74,16 +87,24 @@ def test_the_nodes_page_costs_the_same_queries_for_any_number_of_nodes(
         assert alice_client.get(f"/control-planes/{cp.pk}/nodes/").status_code == 200
 
 
-def test_the_page_joins_the_live_socket_and_has_a_polling_fallback(alice_client: Client, cp: ControlPlane) -> None:
+def test_the_page_joins_the_live_socket_and_has_a_polling_fallback(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
     assert f'ws-connect="/ws/control-planes/{cp.pk}/live?nodes=1"' in page and 'hx-ext="ws"' in page
     assert f'hx-get="/control-planes/{cp.pk}/nodes/rows/"' in page
 
 
-def test_the_rows_partial_is_the_table_body_alone(alice_client: Client, cp: ControlPlane, make_node: MakeNode) -> None:
+def test_the_rows_partial_is_the_table_body_alone(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
     make_node("edge-1")
     body = alice_client.get(f"/control-planes/{cp.pk}/nodes/rows/").content.decode()
-    assert body.lstrip().startswith('<tbody id="node-rows"') and "edge-1" in body and "<html" not in body
+    assert (
+        body.lstrip().startswith('<tbody id="node-rows"')
+        and "edge-1" in body
+        and "<html" not in body
+    )
 
 
 def test_without_nodes_the_page_says_how_to_add_one(alice_client: Client, cp: ControlPlane) -> None:
@@ -91,7 +112,9 @@ def test_without_nodes_the_page_says_how_to_add_one(alice_client: Client, cp: Co
     assert "No data-plane nodes yet" in page and f"/control-planes/{cp.pk}/nodes/add/" in page
 
 
-def test_revoked_nodes_are_not_listed(alice_client: Client, cp: ControlPlane, make_node: MakeNode) -> None:
+def test_revoked_nodes_are_not_listed(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
     make_node("gone", revoked_at=timezone.now())
     assert "gone" not in alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
 
@@ -111,12 +134,16 @@ def test_the_chart_compares_bytes_per_version_for_incremental_and_full_nodes(
     assert ">v1<" in chart and ">v2<" in chart
 
 
-def test_without_sync_records_the_chart_explains_itself(alice_client: Client, cp: ControlPlane) -> None:
+def test_without_sync_records_the_chart_explains_itself(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
     assert "No payloads acknowledged yet" in page
 
 
-def test_a_node_page_shows_its_recent_sync_history(alice_client: Client, cp: ControlPlane, make_node: MakeNode) -> None:
+def test_a_node_page_shows_its_recent_sync_history(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
     node = make_node("edge-1")
     record(node, 1, "full", 2048, 8192)
     record(node, 2, "delta", 300, 500)
@@ -125,7 +152,9 @@ def test_a_node_page_shows_its_recent_sync_history(alice_client: Client, cp: Con
     assert ">full<" in page and ">delta<" in page and "2.0 KiB" in page and "8.0 KiB" in page
 
 
-def test_an_admin_adds_a_node_and_sees_the_command_once(alice_client: Client, cp: ControlPlane) -> None:
+def test_an_admin_adds_a_node_and_sees_the_command_once(
+    alice_client: Client, cp: ControlPlane
+) -> None:
     page = alice_client.post(
         f"/control-planes/{cp.pk}/nodes/add/token/", {"name": "edge", "expires_in_days": "1"}
     ).content.decode()
@@ -146,7 +175,9 @@ def test_an_admin_revokes_a_registration_token(alice_client: Client, cp: Control
     assert token.revoked_at is not None
 
 
-def test_an_admin_revokes_a_node(alice_client: Client, cp: ControlPlane, make_node: MakeNode) -> None:
+def test_an_admin_revokes_a_node(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
     node = make_node()
     response = alice_client.post(f"/control-planes/{cp.pk}/nodes/{node.pk}/revoke/")
     assert response.status_code == 302
@@ -155,11 +186,16 @@ def test_an_admin_revokes_a_node(alice_client: Client, cp: ControlPlane, make_no
     assert alice_client.get(f"/control-planes/{cp.pk}/nodes/{node.pk}/").status_code == 404
 
 
-def test_viewers_see_nodes_but_no_write_controls(charlie_client: Client, cp: ControlPlane, make_node: MakeNode) -> None:
+def test_viewers_see_nodes_but_no_write_controls(
+    charlie_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
     node = make_node("edge-1")
     page = charlie_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
     assert "edge-1" in page and "Add data-plane node" not in page
-    assert "Revoke" not in charlie_client.get(f"/control-planes/{cp.pk}/nodes/{node.pk}/").content.decode()
+    assert (
+        "Revoke"
+        not in charlie_client.get(f"/control-planes/{cp.pk}/nodes/{node.pk}/").content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -176,7 +212,9 @@ def test_viewers_are_refused_node_writes(
 ) -> None:
     node = make_node()
     token = RegistrationToken.objects.get()
-    response = getattr(charlie_client, method)(f"/control-planes/{cp.pk}/" + path.format(node=node.pk, token=token.pk))
+    response = getattr(charlie_client, method)(
+        f"/control-planes/{cp.pk}/" + path.format(node=node.pk, token=token.pk)
+    )
     assert response.status_code == 403
     assert RegistrationToken.objects.count() == 1 and DataPlaneNode.objects.get().revoked_at is None
 

@@ -10,7 +10,14 @@ from controlplane.dashboard.templatetags.dashboard import ago, human_bytes, mill
 
 @pytest.mark.parametrize(
     "count,text",
-    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (30 * 1024**2, "30.0 MiB"), (5 * 1024**4, "5.0 TiB")],
+    [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1024, "1.0 KiB"),
+        (1536, "1.5 KiB"),
+        (30 * 1024**2, "30.0 MiB"),
+        (5 * 1024**4, "5.0 TiB"),
+    ],
 )
 def test_sizes_read_in_binary_units(count: int, text: str) -> None:
     assert human_bytes(count) == text

@@ -7,7 +7,9 @@ from controlplane.services.tokens import authenticate_token, create_token
 
 
 def test_a_new_token_is_shown_once_and_works(alice_client: Client) -> None:
-    page = alice_client.post("/tokens/create/", {"name": "deck-ci", "expires_in_days": "30"}).content.decode()
+    page = alice_client.post(
+        "/tokens/create/", {"name": "deck-ci", "expires_in_days": "30"}
+    ).content.decode()
     secret = page.split("data-copy-source>")[1].split("<")[0]
     assert secret.startswith("kpat_") and "shown only once" in page
     token = authenticate_token(secret)
@@ -15,7 +17,9 @@ def test_a_new_token_is_shown_once_and_works(alice_client: Client) -> None:
     assert secret not in alice_client.get("/tokens/").content.decode()
 
 
-def test_tokens_are_listed_with_their_prefix_and_status(alice: User, org: Organization, alice_client: Client) -> None:
+def test_tokens_are_listed_with_their_prefix_and_status(
+    alice: User, org: Organization, alice_client: Client
+) -> None:
     token, _ = create_token(alice, org, name="laptop")
     page = alice_client.get("/tokens/").content.decode()
     assert "laptop" in page and token.display_prefix in page and ">active<" in page
@@ -39,14 +43,18 @@ def test_viewers_may_hold_their_own_tokens(charlie_client: Client) -> None:
     assert "kpat_" in page
 
 
-def test_another_users_token_is_not_found(charlie: User, org: Organization, alice_client: Client) -> None:
+def test_another_users_token_is_not_found(
+    charlie: User, org: Organization, alice_client: Client
+) -> None:
     token, secret = create_token(charlie, org, name="charlies")
     assert alice_client.post(f"/tokens/{token.pk}/revoke/").status_code == 404
     assert authenticate_token(secret) is not None
     assert "charlies" not in alice_client.get("/tokens/").content.decode()
 
 
-def test_another_organizations_token_is_not_found(bob: User, other_org: Organization, alice_client: Client) -> None:
+def test_another_organizations_token_is_not_found(
+    bob: User, other_org: Organization, alice_client: Client
+) -> None:
     token, secret = create_token(bob, other_org, name="bobs")
     assert alice_client.post(f"/tokens/{token.pk}/revoke/").status_code == 404
     assert authenticate_token(secret) is not None

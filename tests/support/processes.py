@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kongcore import protocol
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DP = str(BIN / "konnectlite-dp")
@@ -90,6 +92,10 @@ class ControlPlaneServer:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
+                # Snapshots are single messages (docs/sync-protocol.md); daphne refuses to send
+                # one over 1 MiB unless told otherwise.
+                "--websocket-max-message-size",
+                str(protocol.MAX_SERVER_FRAME_BYTES),
                 "konnectlite.asgi:application",
             ],
             cwd=ROOT,

@@ -15,7 +15,6 @@ from controlplane.errors import SchemaViolationError
 from controlplane.models import ControlPlane
 from controlplane.services import control_planes as cp_service
 
-
 _FIELDS = ("name", "description", "labels")
 # Konnect's cluster types; only hybrid control planes exist here.
 _CLUSTER_TYPE = "CLUSTER_TYPE_HYBRID"

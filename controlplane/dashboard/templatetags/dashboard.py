@@ -38,20 +38,18 @@ def size(count: int | float | None) -> SafeString:
 
 @register.simple_tag
 def ago(moment: datetime | None) -> SafeString:
-    """ "3 minutes ago", with the exact UTC time in the title attribute."""
+    """A time as "3 minutes ago", with the exact UTC time in the title attribute."""
     if moment is None:
         return mark_safe('<span class="muted">never</span>')
     exact = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    if (timezone.now() - moment).total_seconds() < 5:
-        return format_html(
-            '<time datetime="{}" title="{}">just now</time>', moment.isoformat(), exact
-        )
-    return format_html(
-        '<time datetime="{}" title="{}">{} ago</time>',
-        moment.isoformat(),
-        exact,
-        timesince(moment, depth=1),
-    )
+    seconds = (timezone.now() - moment).total_seconds()
+    if seconds < 10:
+        text = "just now"
+    elif seconds < 60:
+        text = f"{int(seconds)} seconds ago"
+    else:
+        text = f"{timesince(moment, depth=1)} ago"
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment.isoformat(), exact, text)
 
 
 @register.simple_tag

@@ -5,14 +5,15 @@ files are a handful of small files, so Django's static view serves them in every
 """
 
 from django.contrib.staticfiles.views import serve
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 MAX_AGE_SECONDS = 300
 
 
 @require_GET
-def static_file(request: HttpRequest, path: str) -> HttpResponse:
+def static_file(request: HttpRequest, path: str) -> HttpResponseBase:
     response = serve(request, path, insecure=True)
     response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
     return response

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -64,7 +65,7 @@ def recent_versions(cp: ControlPlane, count: int) -> list[VersionLine]:
 
 @login_required
 @require_GET
-def list_changes(request: HttpRequest, cp_id: str) -> HttpResponse:
+def list_changes(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
     rows = ConfigVersion.objects.filter(control_plane=cp).order_by("-version")
@@ -75,7 +76,7 @@ def list_changes(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def show_version(request: HttpRequest, cp_id: str, version: int) -> HttpResponse:
+def show_version(request: HttpRequest, cp_id: UUID, version: int) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
     row = ConfigVersion.objects.filter(control_plane=cp, version=version).first()

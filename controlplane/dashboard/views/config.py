@@ -1,6 +1,7 @@
 """Declarative config: download it, upload a file, review the dry-run diff, then apply it."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +20,18 @@ from controlplane.dashboard.membership import (
     require_writer,
 )
 from controlplane.dashboard.responses import redirect_to, show_error
+from controlplane.declarative.export import render
 from controlplane.errors import KongError
 from controlplane.models import ControlPlane, Membership
+from controlplane.services.declarative import (
+    apply_declarative_config,
+    export_declarative_config,
+)
 
 
 @login_required
 @require_GET
-def show_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+def show_config(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
     return _page(request, membership, cp, DeclarativeUploadForm())
@@ -33,11 +39,11 @@ def show_config(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+def download_config(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     cp = control_plane_for(require_membership(request), cp_id)
     fmt = "json" if request.GET.get("format") == "json" else "yaml"
     response = HttpResponse(
-        declarative.export_text(cp, fmt),
+        render(export_declarative_config(cp), fmt),
         content_type="application/json" if fmt == "json" else "application/yaml",
     )
     filename = f"{slugify(cp.name) or 'control-plane'}-v{cp.config_version}.{fmt}"
@@ -47,7 +53,7 @@ def download_config(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def upload_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+def upload_config(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     """Dry-run the uploaded file and show what it would change; nothing is applied yet."""
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
@@ -59,7 +65,7 @@ def upload_config(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def apply_config(request: HttpRequest, cp_id: str) -> HttpResponse:
+def apply_config(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
     pending = request.session.get(_session_key(cp), {})
@@ -86,17 +92,14 @@ def _review(
     form: DeclarativeUploadForm,
     text: str,
 ) -> HttpResponse:
-    service = declarative.declarative_service()
-    if service is None:
-        _report(request, form, "Declarative upload is not available in this build yet.")
-        return _page(request, membership, cp, form, status=503)
     try:
-        diff = service.apply_declarative_config(cp, text, actor=actor(request), dry_run=True)
+        diff = apply_declarative_config(cp, text, actor=actor(request), dry_run=True)
     except KongError as exc:
         _report(request, form, exc)
         return _page(request, membership, cp, form, status=400)
     token = declarative.save_pending(text)
-    request.session[_session_key(cp)] = {"token": token, "version": cp.config_version}
+    # The version the diff was planned against: applying later re-checks it has not moved.
+    request.session[_session_key(cp)] = {"token": token, "version": diff.config_version}
     context = {"cp": cp, "tab": "config", "diff": declarative.diff_view(diff), "upload": token}
     return render_page(request, membership, "dashboard/config/review.html", context)
 
@@ -109,23 +112,22 @@ def _apply(
     text: str,
     token: str,
 ) -> HttpResponse:
-    service = declarative.declarative_service()
-    if service is None:
-        _report(request, form, "Declarative upload is not available in this build yet.")
-        return _page(request, membership, cp, form, status=503)
     try:
-        diff = service.apply_declarative_config(cp, text, actor=actor(request), dry_run=False)
+        diff = apply_declarative_config(cp, text, actor=actor(request), dry_run=False)
     except KongError as exc:
         _report(request, form, exc)
         return _page(request, membership, cp, form, status=400)
     declarative.discard_pending(token)
     request.session.pop(_session_key(cp), None)
-    view = declarative.diff_view(diff)
-    messages.success(
-        request,
-        f"Configuration applied: {view.created} created, {view.updated} updated, "
-        f"{view.deleted} deleted.",
-    )
+    if diff.total == 0:
+        messages.info(request, "Nothing to change: the configuration already matches the file.")
+    else:
+        messages.success(
+            request,
+            f"Configuration applied as version {diff.config_version}: "
+            f"{diff.count('created')} created, {diff.count('updated')} updated, "
+            f"{diff.count('deleted')} deleted.",
+        )
     return redirect_to(request, reverse("dashboard:changes", args=[cp.pk]))
 
 
@@ -137,12 +139,7 @@ def _page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    context: dict[str, Any] = {
-        "cp": cp,
-        "tab": "config",
-        "form": form,
-        "available": declarative.declarative_service() is not None,
-    }
+    context: dict[str, Any] = {"cp": cp, "tab": "config", "form": form}
     return render_page(request, membership, "dashboard/config/page.html", context, status=status)
 
 

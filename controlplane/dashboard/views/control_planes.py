@@ -1,10 +1,12 @@
 """Control planes: the list, one control plane's overview, create, edit and delete."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,8 +26,6 @@ from controlplane.errors import KongError
 from controlplane.models import ControlPlane
 from controlplane.services import control_planes as cp_service
 
-from django.shortcuts import render
-
 
 @login_required
 @require_GET
@@ -44,7 +44,7 @@ def list_control_planes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def show_control_plane(request: HttpRequest, cp_id: str) -> HttpResponse:
+def show_control_plane(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_with_counts(control_plane_for(membership, cp_id))
     context = {
@@ -82,7 +82,7 @@ def create_control_plane(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def edit_control_plane(request: HttpRequest, cp_id: str) -> HttpResponse:
+def edit_control_plane(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
     form = ControlPlaneForm(
@@ -98,7 +98,7 @@ def edit_control_plane(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def update_control_plane(request: HttpRequest, cp_id: str) -> HttpResponse:
+def update_control_plane(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
     form = ControlPlaneForm(request.POST)
@@ -115,7 +115,7 @@ def update_control_plane(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_control_plane(request: HttpRequest, cp_id: str) -> HttpResponse:
+def delete_control_plane(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
     cp_service.delete_control_plane(cp)

@@ -6,6 +6,7 @@ calls, so a dashboard edit is validated the same way and is one version in the c
 
 import json
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +37,7 @@ TABLE_PARTIAL = "dashboard/entities/list.html#entity-table"
 
 @login_required
 @require_GET
-def list_entities(request: HttpRequest, cp_id: str, entity_type: str) -> HttpResponse:
+def list_entities(request: HttpRequest, cp_id: UUID, entity_type: str) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
     browser.require_type(entity_type)
@@ -63,7 +64,7 @@ def list_entities(request: HttpRequest, cp_id: str, entity_type: str) -> HttpRes
 
 @login_required
 @require_GET
-def new_entity(request: HttpRequest, cp_id: str, entity_type: str) -> HttpResponse:
+def new_entity(request: HttpRequest, cp_id: UUID, entity_type: str) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
     form = entity_form(browser.require_type(entity_type))
@@ -72,7 +73,7 @@ def new_entity(request: HttpRequest, cp_id: str, entity_type: str) -> HttpRespon
 
 @login_required
 @require_POST
-def create_entity(request: HttpRequest, cp_id: str, entity_type: str) -> HttpResponse:
+def create_entity(request: HttpRequest, cp_id: UUID, entity_type: str) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
     form = entity_form(browser.require_type(entity_type), request.POST)
@@ -91,7 +92,9 @@ def create_entity(request: HttpRequest, cp_id: str, entity_type: str) -> HttpRes
 
 @login_required
 @require_GET
-def show_entity(request: HttpRequest, cp_id: str, entity_type: str, entity_id: str) -> HttpResponse:
+def show_entity(
+    request: HttpRequest, cp_id: UUID, entity_type: str, entity_id: str
+) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
     row = _entity(cp, browser.require_type(entity_type), entity_id)
@@ -103,7 +106,7 @@ def show_entity(request: HttpRequest, cp_id: str, entity_type: str, entity_id: s
 @login_required
 @require_POST
 def update_entity(
-    request: HttpRequest, cp_id: str, entity_type: str, entity_id: str
+    request: HttpRequest, cp_id: UUID, entity_type: str, entity_id: str
 ) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)
@@ -130,7 +133,7 @@ def update_entity(
 @login_required
 @require_POST
 def delete_entity(
-    request: HttpRequest, cp_id: str, entity_type: str, entity_id: str
+    request: HttpRequest, cp_id: UUID, entity_type: str, entity_id: str
 ) -> HttpResponse:
     membership = require_writer(request)
     cp = control_plane_for(membership, cp_id)

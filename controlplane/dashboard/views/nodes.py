@@ -1,6 +1,7 @@
 """Data-plane nodes: the live table, one node's sync history, and adding a node."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,6 @@ from controlplane.dashboard.responses import redirect_to, show_error
 from controlplane.errors import KongError, NotFound
 from controlplane.models import ControlPlane, DataPlaneNode, Membership, RegistrationToken
 from controlplane.services import nodes as node_service
-from controlplane.services.store import is_uuid
 
 HISTORY_SHOWN = 50
 ROWS_PARTIAL = "dashboard/nodes/list.html#node-rows"
@@ -31,7 +31,7 @@ ROWS_PARTIAL = "dashboard/nodes/list.html#node-rows"
 
 @login_required
 @require_GET
-def list_nodes(request: HttpRequest, cp_id: str) -> HttpResponse:
+def list_nodes(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_with_counts(control_plane_for(membership, cp_id))
     context = {
@@ -46,7 +46,7 @@ def list_nodes(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def list_node_rows(request: HttpRequest, cp_id: str) -> HttpResponse:
+def list_node_rows(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     """The table body alone: the polling fallback for when the live socket is down."""
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
@@ -55,7 +55,7 @@ def list_node_rows(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def show_node(request: HttpRequest, cp_id: str, node_id: str) -> HttpResponse:
+def show_node(request: HttpRequest, cp_id: UUID, node_id: UUID) -> HttpResponse:
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
     node = _node(cp, node_id)
@@ -66,7 +66,7 @@ def show_node(request: HttpRequest, cp_id: str, node_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_node(request: HttpRequest, cp_id: str, node_id: str) -> HttpResponse:
+def revoke_node(request: HttpRequest, cp_id: UUID, node_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
     node = _node(cp, node_id)
@@ -77,7 +77,7 @@ def revoke_node(request: HttpRequest, cp_id: str, node_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def new_node(request: HttpRequest, cp_id: str) -> HttpResponse:
+def new_node(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
     return _add_page(request, membership, cp, RegistrationTokenForm())
@@ -85,7 +85,7 @@ def new_node(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_registration_token(request: HttpRequest, cp_id: str) -> HttpResponse:
+def create_registration_token(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     """Create a registration token and show, this once, the commands that use it."""
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
@@ -108,10 +108,10 @@ def create_registration_token(request: HttpRequest, cp_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_registration_token(request: HttpRequest, cp_id: str, token_id: str) -> HttpResponse:
+def revoke_registration_token(request: HttpRequest, cp_id: UUID, token_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
-    token = RegistrationToken.objects.filter(control_plane=cp, pk=_uuid(token_id)).first()
+    token = RegistrationToken.objects.filter(control_plane=cp, pk=token_id).first()
     if token is None:
         raise Http404("registration token not found")
     node_service.revoke_registration_token(token)
@@ -146,7 +146,7 @@ def _add_page(
     return render_page(request, membership, "dashboard/nodes/add.html", context, status=status)
 
 
-def _node(cp: ControlPlane, node_id: str) -> DataPlaneNode:
+def _node(cp: ControlPlane, node_id: UUID) -> DataPlaneNode:
     try:
         node = get_node(cp, node_id)
     except NotFound:
@@ -154,7 +154,3 @@ def _node(cp: ControlPlane, node_id: str) -> DataPlaneNode:
     if node.revoked_at is not None:
         raise Http404("node not found")
     return node
-
-
-def _uuid(value: str) -> str | None:
-    return value if is_uuid(value) else None

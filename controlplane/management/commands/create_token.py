@@ -3,9 +3,11 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
 
 from controlplane.errors import KongError
 from controlplane.models import Membership
+from controlplane.services.store import is_uuid
 from controlplane.services.tokens import create_token
 
 
@@ -19,9 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--expires-in-days", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        org = options["org"]
+        in_org = Q(organization__name=org)
+        if is_uuid(org):
+            in_org |= Q(organization_id=org)
         membership = (
             Membership.objects.select_related("user", "organization")
-            .filter(user__email__iexact=options["email"], organization__name=options["org"])
+            .filter(in_org, user__email__iexact=options["email"])
             .first()
         )
         if membership is None:

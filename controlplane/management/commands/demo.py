@@ -19,6 +19,7 @@ from controlplane.services import entities, nodes
 from controlplane.services.control_planes import create_control_plane
 from controlplane.services.tenancy import create_org
 from controlplane.services.tokens import create_token
+from kongcore import protocol
 
 ORG, EMAIL, PASSWORD = "demo", "admin@demo.konnectlite.local", "konnectlite-demo"
 NODES = {"dp-incremental": "on", "dp-full": "off"}
@@ -85,6 +86,10 @@ class Command(BaseCommand):
                 options["host"],
                 "-p",
                 str(options["port"]),
+                # Snapshots are single messages (docs/sync-protocol.md); daphne refuses to send
+                # one over 1 MiB unless told otherwise.
+                "--websocket-max-message-size",
+                str(protocol.MAX_SERVER_FRAME_BYTES),
                 "konnectlite.asgi:application",
             ]
         )
