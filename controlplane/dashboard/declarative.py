@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from controlplane.dashboard.entities import label
+from controlplane.dashboard.entities import label, singular
 from controlplane.declarative.diff import Diff
 
 PENDING_TTL_SECONDS = 3600
@@ -111,7 +111,7 @@ def diff_view(diff: Diff) -> DiffView:
         DiffLine(
             op=op,
             entity_type=kind,
-            type_label=label(kind),
+            type_label=singular(kind),
             name=str(item.get("name") or str(item.get("id", ""))[:8]),
             fields=tuple(item.get("fields", ())),
             note=str(item.get("where") or item.get("reason") or ""),

@@ -58,6 +58,11 @@ def label(entity_type: str) -> str:
     return LABELS.get(entity_type, entity_type.replace("_", " ").capitalize())
 
 
+def singular(entity_type: str) -> str:
+    text = label(entity_type)
+    return text[:-1] if text.endswith("s") else text
+
+
 def browse_types(cp: ControlPlane) -> list[EntityType]:
     """Every entity type with how many entities of it ``cp`` holds (one query)."""
     counts = dict(

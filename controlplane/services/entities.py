@@ -10,7 +10,7 @@ from typing import Any
 
 from controlplane.errors import ForeignKeyViolation, NotFound, SchemaViolationError
 from controlplane.models import ControlPlane, Entity
-from controlplane.services import store
+from controlplane.services import certificates, store
 from controlplane.services.changelog import now_ts, versioned_write
 from kongcore.schema import SchemaViolation, get_schema
 
@@ -19,9 +19,11 @@ def create_entity(
     cp: ControlPlane, entity_type: str, payload: dict[str, Any], *, actor: str
 ) -> dict[str, Any]:
     """Create one entity (POST). A given ``id`` must be a UUID not yet used."""
+    payload, snis = certificates.split_snis(entity_type, payload)
     with versioned_write(cp.pk, actor) as writer:
         data = _prepare(writer.control_plane, entity_type, payload, existing=None)
         store.insert(writer, entity_type, data)
+        certificates.replace_snis(writer, data["id"], snis)
     return data
 
 
@@ -30,6 +32,7 @@ def upsert_entity(
 ) -> tuple[dict[str, Any], bool]:
     """Create or fully replace the entity named by ``id_or_key`` (PUT); True if created."""
     schema = get_schema(entity_type)
+    payload, snis = certificates.split_snis(entity_type, payload)
     with versioned_write(cp.pk, actor) as writer:
         row = store.find_by_key(writer.control_plane, entity_type, id_or_key)
         body = dict(payload)
@@ -47,6 +50,7 @@ def upsert_entity(
             store.insert(writer, entity_type, data)
         else:
             store.replace(writer, row, data)
+        certificates.replace_snis(writer, data["id"], snis)
     return data, row is None
 
 
@@ -54,11 +58,13 @@ def update_entity(
     cp: ControlPlane, entity_type: str, id_or_key: str, payload: dict[str, Any], *, actor: str
 ) -> dict[str, Any]:
     """Merge ``payload`` into the existing entity (PATCH); 404 if it does not exist."""
+    payload, snis = certificates.split_snis(entity_type, payload)
     with versioned_write(cp.pk, actor) as writer:
         row = require(writer.control_plane, entity_type, id_or_key)
         body = {k: v for k, v in payload.items() if k not in ("id", "created_at")}
         data = _prepare(writer.control_plane, entity_type, body, existing=row.data)
         store.replace(writer, row, data)
+        certificates.replace_snis(writer, data["id"], snis)
     return data
 
 
@@ -68,6 +74,7 @@ def delete_entity(cp: ControlPlane, entity_type: str, id_or_key: str, *, actor: 
         row = store.find_by_key(writer.control_plane, entity_type, id_or_key)
         if row is None:
             return False
+        certificates.remove_snis(writer, row)
         store.remove(writer, row)
     return True
 
@@ -86,14 +93,19 @@ def _prepare(
     existing: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Resolve references, stamp id and timestamps, then validate against the schema."""
+    schema = get_schema(entity_type)
     body = resolve_references(cp, entity_type, payload)
     now = now_ts()
+    # Credentials and memberships have created_at but no updated_at, as in Kong.
+    stamps = set(schema.field_names)
     if existing is None:
         body["id"] = _entity_id(body.get("id"))
-        body["created_at"] = body.get("created_at") or now
-    body["updated_at"] = now
+        if "created_at" in stamps:
+            body["created_at"] = body.get("created_at") or now
+    if "updated_at" in stamps:
+        body["updated_at"] = now
     try:
-        return get_schema(entity_type).validate(body, existing=existing)
+        return schema.validate(body, existing=existing)
     except SchemaViolation as exc:
         raise SchemaViolationError(exc.message, exc.fields) from None
 

@@ -3,7 +3,9 @@
   "use strict";
 
   // The "live" badge follows the state of the page's WebSocket (htmx ws extension events).
+  // The node table's polling fallback only polls while the socket is down (see node-rows).
   function setLive(state, text) {
+    window.konnectliteLive = state === "open";
     document.querySelectorAll("[data-live-indicator]").forEach(function (el) {
       el.dataset.state = state;
       el.textContent = text;

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from controlplane import entity_paths
 from controlplane.models import ConfigVersion, ControlPlane, Entity
 from controlplane.services.entities import create_entity
 from kongcore.schema import get_schema
@@ -412,3 +413,19 @@ def test_postgres_is_never_handed_what_it_cannot_store(
     assert_kong_error(api.get(core("/consumers/a%00b")), 400)
     assert_kong_error(api.get("/v2/control-planes?filter[name]=%00"), 400)
     assert state(world) == before
+
+
+@pytest.mark.parametrize("collection", sorted(entity_paths.COLLECTIONS))
+def test_no_collection_breaks_on_a_wrong_type_in_any_field(
+    api: APIClient, core: Url, world: ControlPlane, collection: str
+) -> None:
+    schema = get_schema(entity_paths.COLLECTIONS[collection])
+    for field in schema.field_names:
+        for value in (1.5, "x", [1], {"a": 1}, None):
+            before = state(world)
+            response = api.post(core(f"/{collection}"), {field: value}, format="json")
+            if response.status_code == 201:
+                continue
+            assert_kong_error(response, response.status_code)
+            assert response.status_code in (400, 409), (collection, field, value, response.json())
+            assert state(world) == before

@@ -21,6 +21,11 @@ def seed_services(cp: ControlPlane, count: int, tags: list[str] | None = None) -
     ]
 
 
+def seed_services_named(cp: ControlPlane, names: list[str], tags: list[str]) -> None:
+    for name in names:
+        create_entity(cp, "services", {"name": name, "host": "h", "tags": tags}, actor="t")
+
+
 def walk(api: APIClient, first_url: str, base: str) -> tuple[list[str], int]:
     """Follow ``next`` from ``first_url``; return every id seen and the number of pages."""
     seen: list[str] = []
@@ -73,11 +78,6 @@ def test_next_keeps_the_size_and_the_tag_filter(
     assert body["offset"] in body["next"]
     seen, _ = walk(owner_api, core("/services?size=2&tags=blue"), base="http://testserver")
     assert sorted(seen) == sorted(tagged)
-
-
-def seed_services_named(cp: ControlPlane, names: list[str], tags: list[str]) -> None:
-    for name in names:
-        create_entity(cp, "services", {"name": name, "host": "h", "tags": tags}, actor="t")
 
 
 def test_nested_lists_page_too(owner_api: APIClient, core: Url, cp: ControlPlane) -> None:

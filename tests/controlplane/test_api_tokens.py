@@ -147,3 +147,44 @@ def test_a_bad_authorization_header_is_401(header: str, db: object) -> None:
     response = client.get("/v2/control-planes")
     assert response.status_code == 401
     assert response.json()["name"] == "unauthorized"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_token_list_requires_auth(method: str, db: object) -> None:
+    response = getattr(APIClient(), method)(TOKENS, {"name": "x"}, format="json")
+    assert response.status_code == 401
+    assert not PersonalAccessToken.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "delete"])
+def test_a_token_requires_auth(owner_api: APIClient, method: str) -> None:
+    token_id = owner_api.get(TOKENS).json()["data"][0]["id"]
+    assert getattr(APIClient(), method)(f"{TOKENS}/{token_id}").status_code == 401
+    assert PersonalAccessToken.objects.get(pk=token_id).revoked_at is None
+
+
+def test_tokens_of_another_organization_are_404(
+    owner_api: APIClient, outsider_api: APIClient
+) -> None:
+    token_id = owner_api.get(TOKENS).json()["data"][0]["id"]
+    assert outsider_api.get(f"{TOKENS}/{token_id}").status_code == 404
+    assert outsider_api.delete(f"{TOKENS}/{token_id}").status_code == 404
+    assert PersonalAccessToken.objects.get(pk=token_id).revoked_at is None
+    assert token_id not in str(outsider_api.get(TOKENS).json())
+
+
+def test_a_token_only_reaches_its_own_organization(
+    alice: User, org: Organization, other_org: Organization, cp: object
+) -> None:
+    # alice joins globex too; her acme token still sees only acme.
+    from controlplane.models import ControlPlane, Role
+    from controlplane.services.control_planes import create_control_plane
+    from controlplane.services.tenancy import add_member
+
+    add_member(other_org, alice.email, Role.ADMIN)
+    theirs = create_control_plane(other_org, name="globex-cp")
+    _, secret = create_token(alice, org, name="acme-only")
+    client = bearer(secret)
+    assert client.get(f"/v2/control-planes/{theirs.pk}").status_code == 404
+    names = [c["name"] for c in client.get("/v2/control-planes").json()["data"]]
+    assert names == [ControlPlane.objects.get(organization=org).name]

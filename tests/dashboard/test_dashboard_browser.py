@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.support.processes import ROOT, Agent, ControlPlaneServer, http, manage, wait_for
 
@@ -260,14 +261,20 @@ def test_htmx_writes_carry_the_csrf_token(page: Any, site: Site) -> None:
 def test_an_upload_is_reviewed_before_it_is_applied(page: Any, site: Site) -> None:
     sign_in(page, site)
     before = site.version()
-    page.goto(f"/control-planes/{site.cp_id}/config/download/?format=yaml")  # a download
     page.goto(f"/control-planes/{site.cp_id}/config/")
-    status, current = site.api("GET", f"/v2/control-planes/{site.cp_id}/core-entities/services")
-    names = [s["name"] for s in current["data"]]
-    deck = "_format_version: '3.0'\nservices:\n" + "".join(
-        f"- name: {name}\n  url: http://{name}.internal:8080\n" for name in names
+    with page.expect_download() as download:
+        page.click("text=Download YAML")
+    exported = yaml.safe_load(Path(download.value.path()).read_text())
+    assert exported["_format_version"] == "3.0" and exported["services"]
+    # Round trip: the downloaded file, with one more service, uploaded back.
+    exported["services"].append(
+        {
+            "name": "payments",
+            "url": "https://payments.internal",
+            "routes": [{"name": "pay", "paths": ["/pay"]}],
+        }
     )
-    deck += "- name: payments\n  url: https://payments.internal\n  routes:\n  - name: pay\n    paths: [/pay]\n"
+    deck = yaml.safe_dump(exported)
     page.fill("#id_text", deck)
     page.click("main button[type=submit]")
     page.wait_for_selector("#diff")

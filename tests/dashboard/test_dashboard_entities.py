@@ -1,6 +1,7 @@
 """The entity browser: every type lists, searches and pages; writes are versions like the API's."""
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -88,6 +89,24 @@ def test_tables_are_paginated(alice_client: Client, cp: ControlPlane) -> None:
     assert "1–50 of 55" in first
     second = alice_client.get(url(cp, "consumers/"), {"page": 2}).content.decode()
     assert "user-54" in second and "user-00" not in second
+
+
+def test_the_table_costs_the_same_queries_for_any_number_of_references(
+    alice_client: Client, cp: ControlPlane, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(12):
+        create_entity(cp, "services", {"name": f"svc-{n}", "host": "h"}, actor="t")
+        create_entity(
+            cp,
+            "routes",
+            {"name": f"r-{n}", "paths": [f"/{n}"], "service": {"name": f"svc-{n}"}},
+            actor="t",
+        )
+    alice_client.get(url(cp, "routes/"))
+    # session, user, membership, control plane, count, page, referenced names, type counts, switcher
+    with django_assert_max_num_queries(9):
+        page = alice_client.get(url(cp, "routes/")).content.decode()
+    assert ">svc-11<" in page
 
 
 def test_an_empty_table_says_what_to_do_next(alice_client: Client, cp: ControlPlane) -> None:

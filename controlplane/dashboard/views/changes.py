@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from controlplane.dashboard.entities import display_name, label
+from controlplane.dashboard.entities import display_name, singular
 from controlplane.dashboard.membership import control_plane_for, render_page, require_membership
 from controlplane.models import Change, ConfigVersion, ControlPlane
 
@@ -43,7 +43,7 @@ def change_line(change: Change) -> ChangeLine:
     return ChangeLine(
         op=change.op,
         entity_type=change.entity_type,
-        type_label=label(change.entity_type),
+        type_label=singular(change.entity_type),
         entity_id=str(change.entity_id),
         name=display_name(change.entity_type, data),
     )

@@ -52,7 +52,6 @@ def show_control_plane(request: HttpRequest, cp_id: UUID) -> HttpResponse:
         "tab": "overview",
         "entity_types": browser.browse_types(cp),
         "versions": recent_versions(cp, 5),
-        "live": True,
     }
     return render_page(request, membership, "dashboard/control_planes/detail.html", context)
 

@@ -49,7 +49,7 @@ def list_entities(request: HttpRequest, cp_id: UUID, entity_type: str) -> HttpRe
         "tab": "entities",
         "entity_type": entity_type,
         "type_label": browser.label(entity_type),
-        "singular": _singular(entity_type),
+        "singular": browser.singular(entity_type),
         "columns": browser.column_labels(entity_type),
         "rows": browser.table_rows(cp, entity_type, list(page)),
         "page": page,
@@ -144,7 +144,9 @@ def delete_entity(
     except KongError as exc:
         messages.error(request, f"“{name}” was not deleted: {exc.message}")
     else:
-        messages.success(request, f"{_singular(entity_type)} “{name}” deleted{_in_version(cp)}.")
+        messages.success(
+            request, f"{browser.singular(entity_type)} “{name}” deleted{_in_version(cp)}."
+        )
     return redirect_to(request, _list_url(cp, entity_type))
 
 
@@ -170,7 +172,7 @@ def _form_page(
         "tab": "entities",
         "entity_type": entity_type,
         "type_label": browser.label(entity_type),
-        "singular": _singular(entity_type),
+        "singular": browser.singular(entity_type),
         "form": form,
         "friendly": [form[spec.name] for spec in friendly_fields(entity_type)],
         "entity": row.data if row else None,
@@ -200,17 +202,12 @@ def _saved(
     request: HttpRequest, cp: ControlPlane, entity_type: str, data: dict[str, Any], verb: str
 ) -> None:
     name = browser.display_name(entity_type, data)
-    messages.success(request, f"{_singular(entity_type)} “{name}” {verb}{_in_version(cp)}.")
+    messages.success(request, f"{browser.singular(entity_type)} “{name}” {verb}{_in_version(cp)}.")
 
 
 def _in_version(cp: ControlPlane) -> str:
     version = ControlPlane.objects.filter(pk=cp.pk).values_list("config_version", flat=True).first()
     return f" in version {version}" if version else ""
-
-
-def _singular(entity_type: str) -> str:
-    text = browser.label(entity_type)
-    return text[:-1] if text.endswith("s") else text
 
 
 def _list_url(cp: ControlPlane, entity_type: str) -> str:

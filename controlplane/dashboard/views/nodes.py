@@ -39,7 +39,6 @@ def list_nodes(request: HttpRequest, cp_id: UUID) -> HttpResponse:
         "tab": "nodes",
         "rows": node_rows(cp),
         "chart": sync_chart(cp),
-        "live": True,
     }
     return render_page(request, membership, "dashboard/nodes/list.html", context)
 
