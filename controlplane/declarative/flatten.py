@@ -116,7 +116,9 @@ def _ident(kind: str, body: dict[str, Any] | None, index: int) -> str:
 @cache
 def _child_keys(kind: str) -> frozenset[str]:
     keys = set(shapes.CHILDREN.get(kind, {}))
-    return frozenset(keys | {child for parent, child in shapes.UNSUPPORTED_CHILDREN if parent == kind})
+    return frozenset(
+        keys | {child for parent, child in shapes.UNSUPPORTED_CHILDREN if parent == kind}
+    )
 
 
 def _add_children(

@@ -398,12 +398,16 @@ class _Planner:
             for entity, data in changed:
                 for key, fields in unique_keys(schema, data).items():
                     other = pending.setdefault(key, entity)
-                    owner = other.where if other is not entity else self._owner(schema, data, fields)
+                    owner = (
+                        other.where if other is not entity else self._owner(schema, data, fields)
+                    )
                     if owner is not None:
                         message = f"{unique_violation(fields).message}: {owner} has it too"
                         self._problem(entity, _field_of(fields), message)
 
-    def _owner(self, schema: EntitySchema, data: dict[str, Any], fields: dict[str, Any]) -> str | None:
+    def _owner(
+        self, schema: EntitySchema, data: dict[str, Any], fields: dict[str, Any]
+    ) -> str | None:
         """Who else keeps these unique values after the sync: a kept or unchanged entity."""
         kind = schema.name
         if len(fields) == 1 and next(iter(fields)) in schema.unique_fields:

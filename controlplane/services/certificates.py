@@ -19,7 +19,9 @@ from kongcore.schema import SchemaViolation, get_schema
 CERTIFICATES = "certificates"
 
 
-def split_snis(entity_type: str, payload: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
+def split_snis(
+    entity_type: str, payload: dict[str, Any]
+) -> tuple[dict[str, Any], list[str] | None]:
     """Take ``snis`` off a certificate payload; None when the payload does not set them."""
     if entity_type != CERTIFICATES or "snis" not in payload:
         return payload, None

@@ -11,6 +11,7 @@ from controlplane import events, representations
 from controlplane.errors import SchemaViolationError, Unauthorized
 from controlplane.models import ControlPlane, DataPlaneNode, RegistrationToken, User
 from controlplane.services.publisher import publish
+from controlplane.services.tokens import MAX_EXPIRY_DAYS
 from controlplane.services.secrets import (
     NODE_CREDENTIAL_PREFIX,
     REGISTRATION_PREFIX,
@@ -24,8 +25,10 @@ def create_registration_token(
     cp: ControlPlane, *, name: str, created_by: User | None, expires_in_days: int | None = None
 ) -> tuple[RegistrationToken, str]:
     """Create a ``kdpr_`` token for ``cp``; the secret is returned only now."""
-    if expires_in_days is not None and expires_in_days < 1:
-        raise SchemaViolationError.single("expires_in_days", "value must be at least 1")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise SchemaViolationError.single(
+            "expires_in_days", f"value should be between 1 and {MAX_EXPIRY_DAYS}"
+        )
     secret = new_secret(REGISTRATION_PREFIX)
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     token = RegistrationToken.objects.create(

@@ -182,3 +182,28 @@ def test_the_expected_config_is_the_current_version_and_hash(
 
 def test_an_invalid_node_id_answers_404(owner_api: APIClient, cp: ControlPlane) -> None:
     assert owner_api.get(f"/v2/control-planes/{cp.pk}/nodes/not-a-uuid").status_code == 404
+
+
+@pytest.mark.parametrize("days", [0, 10**9, "²", "x", True])
+def test_registration_token_expiry_must_be_a_sensible_number_of_days(
+    owner_api: APIClient, cp: ControlPlane, days: Any
+) -> None:
+    response = owner_api.post(tokens_url(cp), {"expires_in_days": days}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "expires_in_days": response.json()["fields"]["expires_in_days"]
+    }
+
+
+def test_an_expired_registration_token_registers_nothing(
+    owner_api: APIClient, cp: ControlPlane
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    created = owner_api.post(tokens_url(cp), {"expires_in_days": 1}, format="json").json()
+    RegistrationToken.objects.filter(pk=created["id"]).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert register(created["token"]).status_code == 401

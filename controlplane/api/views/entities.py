@@ -35,7 +35,8 @@ def _page_response(request: Request, page: queries.Page) -> Response:
     return Response(body)
 
 
-def _list(request: Request, rows: Any) -> Response:
+def list_response(request: Request, rows: Any) -> Response:
+    """One page of ``rows`` as Kong lists entities: ``{data, next[, offset]}``, tag-filtered."""
     rows = queries.filter_tags(rows, request.query_params.get("tags"))
     page = queries.paginate(
         rows, request.query_params.get("size"), request.query_params.get("offset")
@@ -48,7 +49,7 @@ class EntityCollectionView(OrgAPIView):
 
     def get(self, request: Request, cp_id: str, collection: str) -> Response:
         entity_type = _collection_type(collection)
-        return _list(request, queries.entities(self.control_plane(), entity_type))
+        return list_response(request, queries.entities(self.control_plane(), entity_type))
 
     def post(self, request: Request, cp_id: str, collection: str) -> Response:
         entity_type = _collection_type(collection)
@@ -108,7 +109,9 @@ class NestedCollectionView(OrgAPIView):
         if (collection, child) == ("routes", "service"):
             return Response(_route_service(cp, key).data)
         parent, child_type, field = _parent(cp, collection, key, child)
-        return _list(request, queries.entities(cp, child_type, parent=parent, parent_field=field))
+        return list_response(
+            request, queries.entities(cp, child_type, parent=parent, parent_field=field)
+        )
 
     def post(self, request: Request, cp_id: str, collection: str, key: str, child: str) -> Response:
         cp = self.control_plane()

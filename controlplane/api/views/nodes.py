@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from controlplane import queries, representations
 from controlplane.access import get_node
 from controlplane.api.base import OrgAPIView, request_user
-from controlplane.api.bodies import json_object
+from controlplane.api.bodies import json_object, optional_int
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
 from controlplane.errors import NotFound, SchemaViolationError, Unauthorized
 from controlplane.models import DataPlaneNode, RegistrationToken
@@ -96,11 +96,7 @@ class RegistrationTokenCollectionView(OrgAPIView):
 
     def post(self, request: Request, cp_id: str) -> Response:
         body = json_object(request)
-        days = body.get("expires_in_days")
-        if isinstance(days, str) and days.isdigit():
-            days = int(days)
-        if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
-            raise SchemaViolationError.single("expires_in_days", "expected an integer")
+        days = optional_int(body, "expires_in_days")
         name = body.get("name", "")
         if not isinstance(name, str):
             raise SchemaViolationError.single("name", "expected a string")
