@@ -3,8 +3,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from controlplane.api.views.certificates import CertificateCollectionView, CertificateItemView
 from controlplane.api.views.changes import ChangeLogView
+from controlplane.api.views.consumer_groups import (
+    ConsumerGroupsView,
+    GroupConsumersView,
+    MembershipView,
+)
 from controlplane.api.views.control_planes import ControlPlaneCollectionView, ControlPlaneItemView
+from controlplane.api.views.declarative import DeclarativeConfigView
 from controlplane.api.views.entities import (
     EntityCollectionView,
     EntityItemView,
@@ -29,6 +36,26 @@ urlpatterns = [
     path("v2/control-planes", ControlPlaneCollectionView.as_view()),
     path(f"{CP}", ControlPlaneItemView.as_view()),
     path(f"{CP}/changes", ChangeLogView.as_view()),
+    path(f"{CP}/declarative-config", DeclarativeConfigView.as_view()),
+    # Endpoints with more than the generic entity behaviour come before the generic ones.
+    path(f"{CORE}/certificates", CertificateCollectionView.as_view(), {"collection": "certificates"}),
+    path(
+        f"{CORE}/certificates/<str:key>",
+        CertificateItemView.as_view(),
+        {"collection": "certificates"},
+    ),
+    path(f"{CORE}/consumer_groups/<str:group>/consumers", GroupConsumersView.as_view()),
+    path(
+        f"{CORE}/consumer_groups/<str:group>/consumers/<str:consumer>",
+        MembershipView.as_view(),
+        {"from_side": "consumer_group"},
+    ),
+    path(f"{CORE}/consumers/<str:consumer>/consumer_groups", ConsumerGroupsView.as_view()),
+    path(
+        f"{CORE}/consumers/<str:consumer>/consumer_groups/<str:group>",
+        MembershipView.as_view(),
+        {"from_side": "consumer"},
+    ),
     path(f"{CORE}/<str:collection>", EntityCollectionView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>", EntityItemView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>/<str:child>", NestedCollectionView.as_view()),

@@ -8,8 +8,8 @@ planner sees is plain Kong entities, each remembering where in the file it came 
 
 import copy
 import re
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from controlplane.declarative import shapes

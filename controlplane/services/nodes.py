@@ -11,7 +11,6 @@ from controlplane import events, representations
 from controlplane.errors import SchemaViolationError, Unauthorized
 from controlplane.models import ControlPlane, DataPlaneNode, RegistrationToken, User
 from controlplane.services.publisher import publish
-from controlplane.services.tokens import MAX_EXPIRY_DAYS
 from controlplane.services.secrets import (
     NODE_CREDENTIAL_PREFIX,
     REGISTRATION_PREFIX,
@@ -19,6 +18,7 @@ from controlplane.services.secrets import (
     hash_secret,
     new_secret,
 )
+from controlplane.services.tokens import MAX_EXPIRY_DAYS
 
 
 def create_registration_token(

@@ -70,7 +70,9 @@ class ConsumerGroupsView(OrgAPIView):
 class MembershipView(OrgAPIView):
     """One membership, from either side: GET shows the other side, DELETE ends it."""
 
-    def get(self, request: Request, cp_id: str, group: str, consumer: str) -> Response:
+    def get(
+        self, request: Request, cp_id: str, group: str, consumer: str, from_side: str = GROUP
+    ) -> Response:
         cp = self.control_plane()
         found_group = membership.find(cp, GROUP, group)
         found_consumer = membership.find(cp, CONSUMER, consumer)
@@ -78,12 +80,14 @@ class MembershipView(OrgAPIView):
             raise membership.not_a_member(found_group, found_consumer)
         body: dict[str, Any] = (
             {"consumer": found_consumer.data}
-            if self.kwargs.get("from_side") == GROUP
+            if from_side == GROUP
             else {"consumer_group": found_group.data}
         )
         return Response(body)
 
-    def delete(self, request: Request, cp_id: str, group: str, consumer: str) -> Response:
+    def delete(
+        self, request: Request, cp_id: str, group: str, consumer: str, from_side: str = GROUP
+    ) -> Response:
         membership.remove_membership(
             self.control_plane(), group, consumer, actor=actor_label(request)
         )
