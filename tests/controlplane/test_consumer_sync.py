@@ -360,3 +360,21 @@ async def test_node_state_changes_are_published_on_the_control_planes_live_group
         "node": {"id": str(node[0].pk)},
     }
     await communicator.disconnect()
+
+
+async def test_a_silent_node_is_dropped_after_the_heartbeat_timeout(
+    cp: ControlPlane, node: Any, settings: Any
+) -> None:
+    settings.KONNECTLITE_HEARTBEAT_INTERVAL = 0.1
+    settings.KONNECTLITE_HEARTBEAT_TIMEOUT = 0.3
+    communicator = await connect(node[1])
+    welcome = await hello(communicator)
+    assert (welcome["heartbeat_interval"], welcome["heartbeat_timeout"]) == (0.1, 0.3)
+    seen = []
+    while True:
+        frame = await communicator.receive_output(5)
+        if frame["type"] == "websocket.close":
+            break
+        seen.append(json.loads(frame["text"])["type"])
+    assert frame["code"] == protocol.CLOSE_HEARTBEAT_TIMEOUT
+    assert "ping" in seen and seen[-1] == "error"
