@@ -26,6 +26,7 @@ from controlplane.api.views.nodes import (
     RegistrationTokenCollectionView,
     RegistrationTokenItemView,
 )
+from controlplane.api.views.root import CoreRootView
 from controlplane.api.views.tokens import TokenCollectionView, TokenItemView
 
 CP = "v2/control-planes/<str:cp_id>"
@@ -38,7 +39,9 @@ urlpatterns = [
     path(f"{CP}/changes", ChangeLogView.as_view()),
     path(f"{CP}/declarative-config", DeclarativeConfigView.as_view()),
     # Endpoints with more than the generic entity behaviour come before the generic ones.
-    path(f"{CORE}/certificates", CertificateCollectionView.as_view(), {"collection": "certificates"}),
+    path(
+        f"{CORE}/certificates", CertificateCollectionView.as_view(), {"collection": "certificates"}
+    ),
     path(
         f"{CORE}/certificates/<str:key>",
         CertificateItemView.as_view(),
@@ -56,6 +59,8 @@ urlpatterns = [
         MembershipView.as_view(),
         {"from_side": "consumer"},
     ),
+    path(f"{CORE}", CoreRootView.as_view()),
+    path(f"{CORE}/", CoreRootView.as_view()),
     path(f"{CORE}/<str:collection>", EntityCollectionView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>", EntityItemView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>/<str:child>", NestedCollectionView.as_view()),
