@@ -378,3 +378,21 @@ async def test_a_silent_node_is_dropped_after_the_heartbeat_timeout(
         seen.append(json.loads(frame["text"])["type"])
     assert frame["code"] == protocol.CLOSE_HEARTBEAT_TIMEOUT
     assert "ping" in seen and seen[-1] == "error"
+
+
+async def test_a_node_receives_only_its_own_control_planes_config(
+    cp: ControlPlane, node: Any
+) -> None:
+    from controlplane.services.control_planes import create_control_plane
+
+    other = await sync_to_async(create_control_plane)(cp.organization, name="other")
+    await sync_to_async(create_service)(other, "secret-service")
+    communicator = await connect(node[1])
+    welcome = await hello(communicator)
+    assert (welcome["control_plane_id"], welcome["config_version"]) == (str(cp.pk), 0)
+    await sync_to_async(create_service)(other, "another-secret")
+    await sync_to_async(create_service)(cp, "mine")
+    delta = await receive(communicator)
+    assert [c["entity"]["name"] for c in delta["changes"]] == ["mine"]
+    assert communicator.output_queue.empty()
+    await communicator.disconnect()
