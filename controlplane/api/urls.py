@@ -7,8 +7,9 @@ from controlplane.api.views.certificates import CertificateCollectionView, Certi
 from controlplane.api.views.changes import ChangeLogView
 from controlplane.api.views.consumer_groups import (
     ConsumerGroupsView,
+    ConsumerGroupView,
     GroupConsumersView,
-    MembershipView,
+    GroupConsumerView,
 )
 from controlplane.api.views.control_planes import ControlPlaneCollectionView, ControlPlaneItemView
 from controlplane.api.views.declarative import DeclarativeConfigView
@@ -50,16 +51,13 @@ urlpatterns = [
     path(f"{CORE}/consumer_groups/<str:group>/consumers", GroupConsumersView.as_view()),
     path(
         f"{CORE}/consumer_groups/<str:group>/consumers/<str:consumer>",
-        MembershipView.as_view(),
-        {"from_side": "consumer_group"},
+        GroupConsumerView.as_view(),
     ),
     path(f"{CORE}/consumers/<str:consumer>/consumer_groups", ConsumerGroupsView.as_view()),
     path(
         f"{CORE}/consumers/<str:consumer>/consumer_groups/<str:group>",
-        MembershipView.as_view(),
-        {"from_side": "consumer"},
+        ConsumerGroupView.as_view(),
     ),
-    path(f"{CORE}", CoreRootView.as_view()),
     path(f"{CORE}/", CoreRootView.as_view()),
     path(f"{CORE}/<str:collection>", EntityCollectionView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>", EntityItemView.as_view()),

@@ -292,7 +292,6 @@ def test_an_unknown_entity_type_is_404(
         "/services/s/routes/ghost",
         "/routes/r/bogus/x",
         "/services/s/routes/r/plugins",
-        "/",
     ],
 )
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
