@@ -105,6 +105,8 @@ class _Planner:
     def run(self) -> Plan:
         for kind in ENTITY_TYPES:
             staged = [self._stage(entity) for entity in self.flat.entities.get(kind, [])]
+            if kind == shapes.MEMBERSHIP:
+                staged = _without_repeats(staged)
             self._refuse_duplicate_ids(staged)
             self._keep_unchanged(kind, staged)
             open_items = [item for item in staged if not item.settled]
@@ -160,18 +162,19 @@ class _Planner:
     def _check_parent(self, entity: FileEntity, name: str, reference: str, raw: Any) -> None:
         assert entity.parent is not None
         if raw is not None and self.registry.lookup(reference, raw) != entity.parent.entity_id:
-            message = f"names {describe(raw)}, not the entity this entry is nested under"
+            shown = describe(raw, reference)
+            message = f"names {shown}, not the entity this entry is nested under"
             self._problem(entity, name, message)
 
     def _validate(self, entity: FileEntity, body: dict[str, Any]) -> dict[str, Any] | None:
         schema = get_schema(entity.entity_type)
         body["id"] = entity.entity_id
-        for name in TIMESTAMPS:
-            if name in schema.field_names:
-                body[name] = self.now
-        name = body.get("name")
-        if entity.entity_type == "plugins" and name in shapes.ENTERPRISE_PLUGINS:
-            self._problem(entity, "name", shapes.ENTERPRISE_PLUGIN.format(name))
+        for stamp in TIMESTAMPS:
+            if stamp in schema.field_names:
+                body[stamp] = self.now
+        plugin = body.get("name")
+        if entity.entity_type == "plugins" and plugin in shapes.ENTERPRISE_PLUGINS:
+            self._problem(entity, "name", shapes.ENTERPRISE_PLUGIN.format(plugin))
             return None
         try:
             return schema.validate(body)
@@ -220,7 +223,8 @@ class _Planner:
         open_items = [s for s in items if s.existing is None and s.given_id is None and s.data]
         if open_items:
             self._match_by_unique_fields(kind, open_items)
-            self._match_by_content(kind, [s for s in open_items if s.existing is None])
+            unmatched = [s for s in open_items if s.existing is None and s.data is not None]
+            self._match_by_content(kind, unmatched)
 
     def _match_by_unique_fields(self, kind: str, items: list[_Staged]) -> None:
         schema = get_schema(kind)
@@ -248,7 +252,7 @@ class _Planner:
         if not items or not self.current.of_type(kind):
             return
         candidates: dict[bytes, list[StoredEntity]] = {}
-        for entity_id, row in self.current.of_type(kind).items():
+        for row in self.current.of_type(kind).values():
             if self._claimable(kind, row):
                 candidates.setdefault(_content_key(kind, row.data), []).append(row)
         for item in items:
@@ -435,9 +439,23 @@ class _Planner:
         self.problems.add(Problem(entity.where, name, message, entity.entity_type, entity.path))
 
 
+def _without_repeats(staged: list[_Staged]) -> list[_Staged]:
+    """A membership listed under both its group and its consumer is one membership."""
+    seen: dict[str, FileEntity] = {}
+    kept = []
+    for item in staged:
+        pair = hashing.canonical_json({k: v for k, v in item.body.items() if k != "id"})
+        first = seen.setdefault(pair.decode(), item.entity)
+        if first is item.entity:
+            kept.append(item)
+        else:
+            item.entity.entity_id = first.entity_id
+    return kept
+
+
 def _dangling(raw: Any, reference: str) -> str:
     return (
-        f"the foreign key '{describe(raw)}' does not reference an existing '{reference}' "
+        f"the foreign key '{describe(raw, reference)}' does not reference an existing '{reference}' "
         "entity, in the file or in the control plane"
     )
 

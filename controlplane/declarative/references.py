@@ -85,10 +85,11 @@ class Registry:
         return None
 
 
-def describe(raw: Any) -> str:
-    """A reference as Kong shows a foreign key: ``{name="billing"}``."""
+def describe(raw: Any, entity_type: str) -> str:
+    """A reference as Kong shows a foreign key: ``{name="billing"}``, only its naming keys."""
+    naming = ("id", *lookup_fields(entity_type))
     if isinstance(raw, dict):
-        shown = ",".join(f'{k}="{v}"' for k, v in sorted(raw.items(), key=lambda kv: str(kv[0])))
+        shown = ",".join(f'{k}="{raw[k]}"' for k in naming if raw.get(k) is not None)
         return "{" + shown + "}"
-    key = "id" if is_uuid(raw) else "name"
+    key = "id" if is_uuid(raw) else next(iter(lookup_fields(entity_type)), "name")
     return f'{{{key}="{raw}"}}'

@@ -41,7 +41,10 @@ def apply_declarative_config(
     flat = read_file(source, cp, problems)
     for _ in range(ATTEMPTS):
         current = bulk_store.load_current(cp)
-        plan = plan_sync(flat, current, problems, progress)
+        try:
+            plan = plan_sync(flat, current, problems, progress)
+        except RecursionError:
+            raise parse.unreadable(parse.TOO_DEEP) from None
         diff = Diff.from_plan(plan, dry_run=dry_run)
         if dry_run or plan.is_empty:
             return diff

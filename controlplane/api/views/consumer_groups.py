@@ -6,8 +6,6 @@
 list (``{data, next}``).
 """
 
-from typing import Any
-
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -68,27 +66,34 @@ class ConsumerGroupsView(OrgAPIView):
 
 
 class MembershipView(OrgAPIView):
-    """One membership, from either side: GET shows the other side, DELETE ends it."""
+    """One membership: GET shows the side the path ends on, DELETE ends the membership."""
 
-    def get(
-        self, request: Request, cp_id: str, group: str, consumer: str, from_side: str = GROUP
-    ) -> Response:
+    shows = CONSUMER
+
+    def get(self, request: Request, cp_id: str, group: str, consumer: str) -> Response:
         cp = self.control_plane()
         found_group = membership.find(cp, GROUP, group)
         found_consumer = membership.find(cp, CONSUMER, consumer)
         if membership.membership_of(cp, found_group, found_consumer) is None:
             raise membership.not_a_member(found_group, found_consumer)
-        body: dict[str, Any] = (
-            {"consumer": found_consumer.data}
-            if from_side == GROUP
-            else {"consumer_group": found_group.data}
-        )
-        return Response(body)
+        if self.shows == CONSUMER:
+            return Response({"consumer": found_consumer.data})
+        return Response({"consumer_group": found_group.data})
 
-    def delete(
-        self, request: Request, cp_id: str, group: str, consumer: str, from_side: str = GROUP
-    ) -> Response:
+    def delete(self, request: Request, cp_id: str, group: str, consumer: str) -> Response:
         membership.remove_membership(
             self.control_plane(), group, consumer, actor=actor_label(request)
         )
         return Response(status=204)
+
+
+class GroupConsumerView(MembershipView):
+    """``/consumer_groups/{group}/consumers/{consumer}``."""
+
+    shows = CONSUMER
+
+
+class ConsumerGroupView(MembershipView):
+    """``/consumers/{consumer}/consumer_groups/{group}``."""
+
+    shows = GROUP

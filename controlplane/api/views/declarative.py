@@ -61,7 +61,7 @@ class RawFileParser(parsers.BaseParser):
 
     def parse(
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
-    ) -> bytes:
+    ) -> Any:  # the raw bytes, which DRF hands on as request.data
         return stream.read() if stream is not None else b""
 
 
