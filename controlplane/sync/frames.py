@@ -18,6 +18,9 @@ from kongcore import protocol
 from kongcore.schema import ENTITY_TYPES
 
 DELTA_CACHE_SIZE = 4096
+# Deltas of whole declarative files can be megabytes each; the cache keeps this many bytes
+# of encoded deltas at most, whatever their number.
+DELTA_CACHE_BYTES = 256 * 1024 * 1024
 SNAPSHOT_CACHE_SIZE = 8
 
 
@@ -25,10 +28,12 @@ Delta = tuple[int, float, protocol.Frame]  # version, commit time, encoded messa
 
 
 class DeltaCache:
-    """An LRU of encoded deltas keyed by (control plane, version)."""
+    """An LRU of encoded deltas keyed by (control plane, version), bounded in count and bytes."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._deltas: OrderedDict[tuple[str, int], Delta] = OrderedDict()
 
     def get(self, cp_id: str, version: int) -> Delta | None:
@@ -38,12 +43,28 @@ class DeltaCache:
         return delta
 
     def put(self, cp_id: str, delta: Delta) -> None:
+        old = self._deltas.pop((cp_id, delta[0]), None)
+        if old is not None:
+            self.bytes -= old[2].wire_bytes
         self._deltas[(cp_id, delta[0])] = delta
-        while len(self._deltas) > self.size:
-            self._deltas.popitem(last=False)
+        self.bytes += delta[2].wire_bytes
+        while len(self._deltas) > self.size or self.bytes > self.max_bytes:
+            _, evicted = self._deltas.popitem(last=False)
+            self.bytes -= evicted[2].wire_bytes
+
+    def range(self, cp_id: str, first: int, last: int) -> list[Delta] | None:
+        """Every delta from ``first`` to ``last``, or None if any is missing."""
+        found = []
+        for version in range(first, last + 1):
+            delta = self.get(cp_id, version)
+            if delta is None:
+                return None
+            found.append(delta)
+        return found
 
 
-deltas = DeltaCache(DELTA_CACHE_SIZE)
+deltas = DeltaCache(DELTA_CACHE_SIZE, DELTA_CACHE_BYTES)
+_loading: dict[str, asyncio.Lock] = {}
 
 
 class VersionGone(Exception):
@@ -51,18 +72,23 @@ class VersionGone(Exception):
 
 
 async def delta_frames(cp_id: str, first: int, last: int) -> list[Delta]:
-    """Encoded deltas for versions ``first..last``, read from the log at most once."""
-    missing = [v for v in range(first, last + 1) if deltas.get(cp_id, v) is None]
-    if missing:
-        for delta in await _load_deltas(cp_id, missing[0], last):
-            deltas.put(cp_id, delta)
-    result = []
-    for version in range(first, last + 1):
-        cached = deltas.get(cp_id, version)
-        if cached is None:
-            raise VersionGone(version)
-        result.append(cached)
-    return result
+    """Encoded deltas for versions ``first..last``, read from the log at most once.
+
+    When many nodes of one control plane need the same missing versions at once (a large
+    delta that did not ride in its event, or a fleet reconnecting), one of them reads the
+    log and the others wait for it and take the result from the cache.
+    """
+    found = deltas.range(cp_id, first, last)
+    if found is None:
+        async with _loading.setdefault(cp_id, asyncio.Lock()):
+            found = deltas.range(cp_id, first, last)
+            if found is None:
+                found = await _load_deltas(cp_id, first, last)
+                for delta in found:
+                    deltas.put(cp_id, delta)
+    if [version for version, _, _ in found] != list(range(first, last + 1)):
+        raise VersionGone(first)
+    return found
 
 
 @database_sync_to_async

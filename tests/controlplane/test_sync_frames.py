@@ -1,0 +1,72 @@
+"""Encoded deltas and snapshots, shared by every connection of a process."""
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from controlplane.models import ControlPlane
+from controlplane.services import entities
+from controlplane.sync import frames
+from kongcore import protocol
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def frame(size: int) -> protocol.Frame:
+    return protocol.Frame(b"x" * size, size)
+
+
+def test_the_delta_cache_is_bounded_in_bytes() -> None:
+    cache = frames.DeltaCache(size=100, max_bytes=250)
+    for version in range(1, 4):
+        cache.put("cp", (version, 0.0, frame(100)))
+    assert cache.get("cp", 1) is None
+    assert cache.range("cp", 2, 3) is not None and cache.bytes == 200
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(frames, "deltas", frames.DeltaCache(100, 10**9))
+
+
+async def test_concurrent_catch_ups_read_the_log_once(
+    cp: ControlPlane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    for name in ("a", "b", "c"):
+        await sync_to_async(entities.create_entity)(
+            cp, "services", {"name": name, "host": "h"}, actor="t"
+        )
+    loads: list[Any] = []
+    real_load = frames._load_deltas
+
+    async def counting_load(*args: Any) -> Any:
+        loads.append(args)
+        return await real_load(*args)
+
+    monkeypatch.setattr(frames, "_load_deltas", counting_load)
+    results = await asyncio.gather(*(frames.delta_frames(str(cp.pk), 1, 3) for _ in range(5)))
+    assert len(loads) == 1
+    assert all([v for v, _, _ in r] == [1, 2, 3] for r in results)
+
+
+async def test_a_version_no_longer_in_the_log_is_reported(cp: ControlPlane) -> None:
+    await sync_to_async(entities.create_entity)(
+        cp, "services", {"name": "a", "host": "h"}, actor="t"
+    )
+    with pytest.raises(frames.VersionGone):
+        await frames.delta_frames(str(cp.pk), 1, 2)
+
+
+async def test_a_snapshot_is_built_once_per_version_and_reason(
+    cp: ControlPlane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sync_to_async(entities.create_entity)(
+        cp, "services", {"name": "a", "host": "h"}, actor="t"
+    )
+    first = await frames.snapshot_frame(str(cp.pk), "new")
+    monkeypatch.setattr(frames, "_build_snapshot", None)  # a second build would fail
+    again = await frames.snapshot_frame(str(cp.pk), "new", version_hint=1)
+    assert again is first and first.version == 1
