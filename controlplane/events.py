@@ -3,7 +3,8 @@
 Each event is a small JSON-serializable dict typed ``"<app>.<event>"``; a consumer handles it
 in the method named after the type (``sync.version`` -> ``sync_version``). Two groups exist
 per control plane: the sync group that data-plane connections join, and the live group that
-dashboards (and anything else watching node state) join.
+dashboards (and anything else watching node state) join. Each node also has a group of its own,
+joined only by its connections, for events about that one node.
 """
 
 from typing import Any
@@ -15,6 +16,11 @@ INLINE_FRAME_LIMIT = 256 * 1024
 
 def sync_group(control_plane_id: object) -> str:
     return f"sync.{control_plane_id}"
+
+
+def node_group(node_id: object) -> str:
+    """Every connection of one node (normally one; two while a newer one replaces it)."""
+    return f"sync.node.{node_id}"
 
 
 def live_group(control_plane_id: object) -> str:
@@ -58,13 +64,16 @@ def sync_revoke(*, control_plane_id: str, node_id: str | None) -> dict[str, Any]
     return {"type": "sync.revoke", "control_plane_id": control_plane_id, "node_id": node_id}
 
 
-def sync_connected(*, control_plane_id: str, node_id: str, channel_name: str) -> dict[str, Any]:
+def sync_connected(
+    *, control_plane_id: str, node_id: str, channel_name: str, connected_at: float
+) -> dict[str, Any]:
     """A node opened a connection; any older connection of the same node steps aside."""
     return {
         "type": "sync.connected",
         "control_plane_id": control_plane_id,
         "node_id": node_id,
         "channel_name": channel_name,
+        "connected_at": connected_at,
     }
 
 

@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
@@ -22,6 +21,7 @@ from controlplane.services.changelog import oldest_retained_version
 from controlplane.services.nodes import authenticate_node
 from controlplane.services.publisher import apublish
 from controlplane.sync import frames
+from controlplane.sync.db import database_sync_to_async
 from controlplane.sync.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
 from kongcore import protocol
@@ -50,13 +50,19 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.cp_id = str(node.control_plane_id)
         self.node_id = str(node.pk)
         self.session = _Session()
-        group = events.sync_group(self.cp_id)
-        await self.channel_layer.group_add(group, self.channel_name)
+        await self.channel_layer.group_add(events.sync_group(self.cp_id), self.channel_name)
+        # Only this node's own connections hear that it connected: told to the whole control
+        # plane's group, n nodes connecting would cost n² deliveries.
+        own = events.node_group(self.node_id)
+        await self.channel_layer.group_add(own, self.channel_name)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
         await apublish(
-            group,
+            own,
             events.sync_connected(
-                control_plane_id=self.cp_id, node_id=self.node_id, channel_name=self.channel_name
+                control_plane_id=self.cp_id,
+                node_id=self.node_id,
+                channel_name=self.channel_name,
+                connected_at=self.session.connected_at,
             ),
         )
 
@@ -64,8 +70,8 @@ class SyncConsumer(AsyncWebsocketConsumer):
         # Channels' own dispatch first closes stale database connections, a hop to the
         # database thread for every ack and every event, queued behind node-state flushes and
         # API writes: at 100 nodes that hop, not the work, was most of the latency. This
-        # consumer reaches the database only through database_sync_to_async, which closes
-        # stale connections itself, so the hop is skipped.
+        # consumer reaches the database only through database_sync_to_async (sync/db.py),
+        # which checks the connection itself, so the hop is skipped.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"no handler for message type {message['type']}")
@@ -76,6 +82,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
             return
         self.heartbeat.cancel()
         await self.channel_layer.group_discard(events.sync_group(self.cp_id), self.channel_name)
+        await self.channel_layer.group_discard(events.node_group(self.node_id), self.channel_name)
         node_state.update(self.cp_id, self.node_id, connected=False)
         await node_state.flush()
 
@@ -290,8 +297,15 @@ class SyncConsumer(AsyncWebsocketConsumer):
             node_state.update(self.cp_id, self.node_id, sync_mode=self.session.mode)
 
     async def sync_connected(self, event: dict[str, Any]) -> None:
-        """The same node connected again (a half-open socket, or a restart): the newer wins."""
-        if event["node_id"] == self.node_id and event["channel_name"] != self.channel_name:
+        """The same node connected again (a half-open socket, or a restart): the newer wins.
+
+        Events can arrive late, even an older connection's after a newer one joined, so
+        each side compares connection times instead of trusting arrival order.
+        """
+        if event["node_id"] != self.node_id or event["channel_name"] == self.channel_name:
+            return
+        theirs = (event["connected_at"], event["channel_name"])
+        if theirs > (self.session.connected_at, self.channel_name):
             await self._fail(protocol.CLOSE_REPLACED, "replaced by a newer connection of this node")
 
     async def sync_revoke(self, event: dict[str, Any]) -> None:
@@ -322,6 +336,8 @@ class _Session:
 
     def __init__(self) -> None:
         self.last_heard = time.monotonic()
+        # Wall-clock, because connections of one node may live in different processes.
+        self.connected_at = time.time()
         self.node_incremental = True
         self.cp_incremental = True
         self.sent_version = 0
