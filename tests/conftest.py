@@ -126,3 +126,21 @@ def services_required(name: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_async_thread_connections(request: pytest.FixtureRequest) -> Any:
+    """Close the connections that async tests opened in asgiref's worker thread.
+
+    ``database_sync_to_async`` runs on one executor thread whose connection outlives the
+    tests; PostgreSQL refuses to drop a test database that a connection still holds.
+    """
+    if "django_db_setup" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
