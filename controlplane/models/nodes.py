@@ -3,36 +3,20 @@
 import uuid
 
 from django.db import models
-from django.utils import timezone
 
 from controlplane.models.control_planes import ControlPlane
 from controlplane.models.tenancy import User
+from controlplane.models.tokens import BearerToken
 from kongcore.hashing import EMPTY_HASH
 
 
-class RegistrationToken(models.Model):
+class RegistrationToken(BearerToken):
     """A ``kdpr_`` token that a node exchanges for its own credential."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     control_plane = models.ForeignKey(
         ControlPlane, on_delete=models.CASCADE, related_name="registration_tokens"
     )
-    name = models.CharField(max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    display_prefix = models.CharField(max_length=16)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.display_prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        if self.revoked_at is not None:
-            return False
-        return self.expires_at is None or self.expires_at > timezone.now()
 
 
 class SyncMode(models.TextChoices):

@@ -7,14 +7,14 @@ except under CI=true, where they fail.
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.support.processes import ROOT, Agent, ControlPlaneServer, http, manage, wait_for
+from tests.support.cluster import ADMIN_EMAIL, ADMIN_PASSWORD, Cluster, sqlite_env, start_cluster
+from tests.support.processes import ROOT, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-EMAIL, PASSWORD = "ops@acme.test", "correct horse battery staple"
+EMAIL, PASSWORD = ADMIN_EMAIL, ADMIN_PASSWORD
 
 
 def require_chromium() -> None:
@@ -45,72 +45,19 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-@dataclass
-class Site:
-    """A running control plane with one organization, its admin's API token and one CP."""
-
-    server: ControlPlaneServer
-    env: dict[str, str]
-    token: str
-    cp_id: str
-    tmp: Path
-    agents: list[Agent] = field(default_factory=list)
-
-    def api(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        return http(method, f"{self.server.url}{path}", body, self.token)
-
-    def core(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        return self.api(method, f"/v2/control-planes/{self.cp_id}/core-entities{path}", body)
-
-    def version(self) -> int:
-        status, body = self.api("GET", f"/v2/control-planes/{self.cp_id}/expected-config")
-        assert status == 200, body
-        return int(body["version"])
-
-    def start_agent(self, name: str) -> Agent:
-        status, body = self.api(
-            "POST", f"/v2/control-planes/{self.cp_id}/dp-registration-tokens", {"name": name}
-        )
-        assert status == 201, body
-        agent = Agent(self.tmp / name, dict(self.env))
-        self.agents.append(agent)
-        result = agent.register(self.server.url, body["token"], name, "zone=eu-west-1a")
-        assert result.returncode == 0, result.stderr
-        return agent.start()
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     require_chromium()
     tmp = tmp_path_factory.mktemp("browser")
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp}/cp.sqlite3",
-        KONNECTLITE_VAR_DIR=str(tmp / "var"),
-        KONNECTLITE_DP_DATA_DIR=str(tmp / "dp-default"),
-        PYTHONUNBUFFERED="1",
-    )
-    manage(env, "migrate", "--noinput")
-    manage(env, "create_org", "acme", "--admin-email", EMAIL, "--admin-password", PASSWORD)
-    token = manage(env, "create_token", "--email", EMAIL, "--org", "acme").strip()
-    server = ControlPlaneServer(env, tmp / "daphne.log")
-    agents: list[Agent] = []
+    cluster = start_cluster(tmp, sqlite_env(tmp), org="acme", cp="production")
     try:
-        server.start()
-        status, body = http(
-            "POST", f"{server.url}/v2/control-planes", {"name": "production"}, token
-        )
-        assert status == 201, body
-        made = Site(server, env, token, body["id"], tmp, agents)
-        yield made
+        yield cluster
     finally:
-        for agent in agents:
-            agent.stop()
-        server.stop()
+        cluster.stop()
 
 
 @pytest.fixture(scope="module")
-def browser(site: Site) -> Iterator[Any]:
+def browser(site: Cluster) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -122,7 +69,7 @@ def browser(site: Site) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, site: Site) -> Iterator[Any]:
+def page(browser: Any, site: Cluster) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=site.server.url)
     tab = context.new_page()
     tab.errors = []
@@ -139,7 +86,7 @@ def screenshot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Any, site: Site) -> None:
+def sign_in(page: Any, site: Cluster) -> None:
     page.goto("/")
     page.wait_for_url("**/accounts/login/?next=/")
     page.fill("input[name=username]", EMAIL)
@@ -148,7 +95,7 @@ def sign_in(page: Any, site: Site) -> None:
     page.wait_for_url(f"{site.server.url}/")
 
 
-def test_signing_in_shows_the_control_planes(page: Any, site: Site) -> None:
+def test_signing_in_shows_the_control_planes(page: Any, site: Cluster) -> None:
     page.goto("/accounts/login/")
     screenshot(page, "01-sign-in")
     sign_in(page, site)
@@ -158,7 +105,7 @@ def test_signing_in_shows_the_control_planes(page: Any, site: Site) -> None:
     assert page.errors == []
 
 
-def test_creating_a_route_in_the_browser_is_a_new_version(page: Any, site: Site) -> None:
+def test_creating_a_route_in_the_browser_is_a_new_version(page: Any, site: Cluster) -> None:
     status, body = site.core(
         "POST", "/services", {"name": "billing", "url": "http://billing.internal:8080"}
     )
@@ -182,9 +129,9 @@ def test_creating_a_route_in_the_browser_is_a_new_version(page: Any, site: Site)
 
 
 def test_a_live_nodes_version_changes_on_the_nodes_page_without_a_reload(
-    page: Any, site: Site
+    page: Any, site: Cluster
 ) -> None:
-    agent = site.start_agent("edge-eu-1")
+    agent = site.agent("edge-eu-1", labels=("zone=eu-west-1a",))
     agent.wait_version(site.version())
     sign_in(page, site)
     page.goto(f"/control-planes/{site.cp_id}/nodes/")
@@ -213,7 +160,7 @@ def test_a_live_nodes_version_changes_on_the_nodes_page_without_a_reload(
     assert page.errors == []
 
 
-def test_every_page_renders_in_the_browser_without_script_errors(page: Any, site: Site) -> None:
+def test_every_page_renders_in_the_browser_without_script_errors(page: Any, site: Cluster) -> None:
     sign_in(page, site)
     status, nodes = site.api("GET", f"/v2/control-planes/{site.cp_id}/nodes")
     node_id = nodes["data"][0]["id"] if status == 200 and nodes["data"] else None
@@ -244,7 +191,7 @@ def test_every_page_renders_in_the_browser_without_script_errors(page: Any, site
     assert page.errors == []
 
 
-def test_htmx_writes_carry_the_csrf_token(page: Any, site: Site) -> None:
+def test_htmx_writes_carry_the_csrf_token(page: Any, site: Cluster) -> None:
     """A confirmed htmx POST passes Django's CSRF check (the token rides in hx-headers)."""
     sign_in(page, site)
     page.goto(f"/control-planes/{site.cp_id}/nodes/add/")
@@ -258,7 +205,7 @@ def test_htmx_writes_carry_the_csrf_token(page: Any, site: Site) -> None:
     assert page.errors == []
 
 
-def test_an_upload_is_reviewed_before_it_is_applied(page: Any, site: Site) -> None:
+def test_an_upload_is_reviewed_before_it_is_applied(page: Any, site: Cluster) -> None:
     sign_in(page, site)
     before = site.version()
     page.goto(f"/control-planes/{site.cp_id}/config/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import services_required
-from tests.e2e.conftest import Cluster, base_env, start_cluster
+from tests.support.cluster import Cluster, base_env, start_cluster
 from tests.support.processes import ControlPlaneServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]

@@ -10,7 +10,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from kongcore import hashing, protocol
-from tests.e2e.conftest import Cluster
+from tests.support.cluster import Cluster
 from tests.support.processes import http
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Cluster, base_env
+from tests.support.cluster import Cluster, base_env
 from tests.support.processes import Agent, wait_for
 
 pytestmark = pytest.mark.e2e

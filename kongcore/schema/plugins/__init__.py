@@ -6,52 +6,40 @@ purpose: like an OSS gateway, we answer them with "plugin 'x' not enabled".
 
 from __future__ import annotations
 
-from kongcore.schema.plugins import (
-    acl,
-    acme,
-    basic_auth,
-    bot_detection,
-    correlation_id,
-    cors,
-    file_log,
-    hmac_auth,
-    http_log,
-    ip_restriction,
-    jwt,
-    key_auth,
-    prometheus,
-    proxy_cache,
-    rate_limiting,
-    request_size_limiting,
-    request_termination,
-    request_transformer,
-    response_transformer,
-)
+from importlib import import_module
+
 from kongcore.schema.plugins.base import PluginDef
 
+# One module per plugin, named after it (dashes become underscores).
 _MODULES = (
-    acl,
-    acme,
-    basic_auth,
-    bot_detection,
-    correlation_id,
-    cors,
-    file_log,
-    hmac_auth,
-    http_log,
-    ip_restriction,
-    jwt,
-    key_auth,
-    prometheus,
-    proxy_cache,
-    rate_limiting,
-    request_size_limiting,
-    request_termination,
-    request_transformer,
-    response_transformer,
+    "acl",
+    "acme",
+    "basic_auth",
+    "bot_detection",
+    "correlation_id",
+    "cors",
+    "file_log",
+    "hmac_auth",
+    "http_log",
+    "ip_restriction",
+    "jwt",
+    "key_auth",
+    "prometheus",
+    "proxy_cache",
+    "rate_limiting",
+    "request_size_limiting",
+    "request_termination",
+    "request_transformer",
+    "response_transformer",
 )
 
-PLUGINS: dict[str, PluginDef] = {module.PLUGIN.name: module.PLUGIN for module in _MODULES}
+
+def _load(module: str) -> PluginDef:
+    plugin: PluginDef = import_module(f"{__name__}.{module}").PLUGIN
+    return plugin
+
+
+PLUGINS: dict[str, PluginDef] = {plugin.name: plugin for plugin in map(_load, _MODULES)}
 
 
 def plugin_names() -> list[str]:
