@@ -1,11 +1,13 @@
 """How control-plane objects look in the API (entities are already Kong-shaped JSON)."""
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from controlplane.models import ControlPlane, DataPlaneNode, PersonalAccessToken
+from controlplane.models.tokens import BearerToken
 
 
 def control_plane(cp: ControlPlane) -> dict[str, Any]:
@@ -25,17 +27,25 @@ def control_plane(cp: ControlPlane) -> dict[str, Any]:
     }
 
 
-def personal_access_token(token: PersonalAccessToken) -> dict[str, Any]:
+def bearer_token(token: BearerToken) -> dict[str, Any]:
+    """Any token kind, never with its secret (which is not stored)."""
     return {
         "id": str(token.pk),
         "name": token.name,
         "display_prefix": token.display_prefix,
         "created_at": token.created_at.isoformat(),
-        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
-        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
-        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "expires_at": _iso(token.expires_at),
+        "revoked_at": _iso(token.revoked_at),
         "active": token.is_active,
     }
+
+
+def personal_access_token(token: PersonalAccessToken) -> dict[str, Any]:
+    return {**bearer_token(token), "last_used_at": _iso(token.last_used_at)}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def is_connected(node: DataPlaneNode) -> bool:

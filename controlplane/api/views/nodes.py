@@ -62,18 +62,6 @@ class ExpectedConfigView(OrgAPIView):
         return Response({"version": cp.config_version, "hash": cp.config_hash})
 
 
-def _registration_token(token: RegistrationToken, request: Request) -> dict[str, Any]:
-    return {
-        "id": str(token.pk),
-        "name": token.name,
-        "display_prefix": token.display_prefix,
-        "created_at": token.created_at.isoformat(),
-        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
-        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
-        "active": token.is_active,
-    }
-
-
 def register_command(request: Request, secret: str) -> str:
     server = f"{request.scheme}://{request.get_host()}"
     return f"konnectlite-dp register --server {server} --token {secret}"
@@ -89,7 +77,7 @@ class RegistrationTokenCollectionView(OrgAPIView):
         )
         return Response(
             {
-                "data": [_registration_token(t, request) for t in batch],
+                "data": [representations.bearer_token(t) for t in batch],
                 "next": f"{request.path}?offset={offset}" if offset else None,
             }
         )
@@ -105,7 +93,7 @@ class RegistrationTokenCollectionView(OrgAPIView):
         )
         return Response(
             {
-                **_registration_token(token, request),
+                **representations.bearer_token(token),
                 "token": secret,
                 "command": register_command(request, secret),
             },
@@ -127,7 +115,7 @@ class RegistrationTokenItemView(OrgAPIView):
         return token
 
     def get(self, request: Request, cp_id: str, token_id: str) -> Response:
-        return Response(_registration_token(self._token(token_id), request))
+        return Response(representations.bearer_token(self._token(token_id)))
 
     def delete(self, request: Request, cp_id: str, token_id: str) -> Response:
         node_service.revoke_registration_token(self._token(token_id))
