@@ -36,9 +36,8 @@ class ChangeMaker:
         return "delete", self.delete()
 
     def create(self) -> int:
-        number = next(self._serial)
-        name = f"bench-{self.label}-{number}"
-        body = {**self.template, "name": name, "paths": [f"/bench/{self.label}/{number}"]}
+        name = f"bench-{self.label}-{next(self._serial)}"
+        body = {**self.template, "name": name, "paths": self._paths(name, "items")}
         self.api.expect(201, "POST", f"{self.base}/core-entities/routes", body)
         self._current, self._revision = name, 0
         return self._committed()
@@ -46,7 +45,7 @@ class ChangeMaker:
     def update(self) -> int:
         assert self._current is not None, "update needs a created route"
         self._revision += 1
-        paths = [f"/bench/{self.label}/{self._current}/r{self._revision}"]
+        paths = self._paths(self._current, f"items-r{self._revision}")
         path = f"{self.base}/core-entities/routes/{self._current}"
         self.api.expect(200, "PATCH", path, {"paths": paths})
         return self._committed()
@@ -56,6 +55,11 @@ class ChangeMaker:
         self.api.expect(204, "DELETE", f"{self.base}/core-entities/routes/{self._current}")
         self._current = None
         return self._committed()
+
+    def _paths(self, name: str, resource: str) -> list[str]:
+        """As many paths as the copied route has, as long as its are, unique to this route."""
+        count = len(self.template.get("paths") or []) or 1
+        return [f"/{name}/v{n}/{resource}" for n in range(1, count + 1)]
 
     def _committed(self) -> int:
         self.version += 1

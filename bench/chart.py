@@ -37,7 +37,9 @@ def _bars(ax: Axes, labels: list[str], values: dict[str, list[float]], unit: str
     width = 0.38
     for offset, mode in enumerate(MODES):
         xs = [i + (offset - 0.5) * width for i in range(len(labels))]
-        bars = ax.bar(xs, values[mode], width, label=mode, color=COLORS[mode])
+        # A log axis cannot show zero: draw a sliver, but label the measured value.
+        heights = [max(v, 0.05) for v in values[mode]]
+        bars = ax.bar(xs, heights, width, label=mode, color=COLORS[mode])
         ax.bar_label(bars, labels=[_short(v, unit) for v in values[mode]], fontsize=8)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yscale("log")
@@ -56,8 +58,21 @@ def _latency(ax: Axes, section: dict[str, Any]) -> None:
     for mode in MODES:
         runs = sorted((r for r in section["runs"] if r["mode"] == mode), key=lambda r: r["nodes"])
         nodes = [r["nodes"] for r in runs]
-        ax.plot(nodes, [r["latency_ms"]["p99"] for r in runs], "o-", color=COLORS[mode], label=f"{mode} p99")
-        ax.plot(nodes, [r["latency_ms"]["p50"] for r in runs], "o--", color=COLORS[mode], alpha=0.5, label=f"{mode} p50")
+        ax.plot(
+            nodes,
+            [r["latency_ms"]["p99"] for r in runs],
+            "o-",
+            color=COLORS[mode],
+            label=f"{mode} p99",
+        )
+        ax.plot(
+            nodes,
+            [r["latency_ms"]["p50"] for r in runs],
+            "o--",
+            color=COLORS[mode],
+            alpha=0.5,
+            label=f"{mode} p50",
+        )
     ax.axhline(section["target_p99_ms"], color="gray", linestyle=":", label="target p99")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -69,8 +84,16 @@ def _latency(ax: Axes, section: dict[str, Any]) -> None:
 
 def _cost(ax: Axes, section: dict[str, Any]) -> None:
     for mode in MODES:
-        runs = sorted((r for r in section["runs"] if r["mode"] == mode), key=lambda r: r["entities"])
-        ax.plot([r["entities"] for r in runs], [r["cpu_ms_per_change"] for r in runs], "o-", color=COLORS[mode], label=mode)
+        runs = sorted(
+            (r for r in section["runs"] if r["mode"] == mode), key=lambda r: r["entities"]
+        )
+        ax.plot(
+            [r["entities"] for r in runs],
+            [r["cpu_ms_per_change"] for r in runs],
+            "o-",
+            color=COLORS[mode],
+            label=mode,
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_title("3. Control-plane CPU per change")
@@ -83,7 +106,7 @@ def _node(ax: Axes, section: dict[str, Any]) -> None:
     modes = section["modes"]
     labels = ["apply p50 (ms)", "peak above holding (MB)"]
     values = {
-        mode: [modes[mode]["apply_ms"]["p50"], max(modes[mode]["peak_above_holding_mb"], 0.1)]
+        mode: [modes[mode]["apply_ms"]["p50"], modes[mode]["peak_above_holding_mb"]]
         for mode in MODES
     }
     _bars(ax, labels, values, "")

@@ -81,6 +81,11 @@ class Cluster:
         with ThreadPoolExecutor(8) as pool:
             return [node for chunk in pool.map(register, chunks) for node in chunk]
 
+    def restart(self) -> None:
+        """A fresh server process on the same database, so its memory starts from nothing."""
+        self.server.stop()
+        self.server = _start_server(self.env, self.workdir / "daphne.log")
+
     def stop(self) -> None:
         self.server.stop()
 
@@ -138,10 +143,15 @@ def seed(env: dict[str, str], sizes: list[int], config_seed: int) -> dict[int, C
 def start(workdir: Path, env: dict[str, str], sizes: list[int], config_seed: int) -> Cluster:
     token = bootstrap(env)
     control_planes = seed(env, sizes, config_seed) if sizes else {}
-    server = ControlPlaneServer(env, workdir / "daphne.log")
+    server = _start_server(env, workdir / "daphne.log")
+    return Cluster(workdir, env, server, token, control_planes)
+
+
+def _start_server(env: dict[str, str], log: Path) -> ControlPlaneServer:
+    server = ControlPlaneServer(env, log)
     try:
         server.start()
     except BaseException:
         server.stop()  # it may be up but not yet listening
         raise
-    return Cluster(workdir, env, server, token, control_planes)
+    return server

@@ -22,11 +22,15 @@ ENTITIES_PER_API = 20
 TIMESTAMP = 1_735_689_600  # 2025-01-01, so that two runs produce byte-identical configs
 
 _WORDS = (
-    "billing orders payments catalog inventory shipping accounts profiles search reviews "
-    "pricing invoices ledger identity sessions notifications media reports analytics loyalty"
-).split()
-_RESOURCES = "items users carts quotes refunds events stores tickets offers plans".split()
-_TEAMS = "platform checkout growth core data mobile partner risk".split()
+    *("billing", "orders", "payments", "catalog", "inventory", "shipping", "accounts"),
+    *("profiles", "search", "reviews", "pricing", "invoices", "ledger", "identity"),
+    *("sessions", "notifications", "media", "reports", "analytics", "loyalty"),
+)
+_RESOURCES = (
+    *("items", "users", "carts", "quotes", "refunds"),
+    *("events", "stores", "tickets", "offers", "plans"),
+)
+_TEAMS = ("platform", "checkout", "growth", "core", "data", "mobile", "partner", "risk")
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _CREDENTIAL_TAGS = ["issued-by:developer-portal", "rotation:90d", "env:production"]
 
@@ -97,9 +101,7 @@ def _tags(team: str, *more: str) -> list[str]:
     ]
 
 
-def _service(
-    word: str, team: str, upstream: str, rng: random.Random, ids: _Ids
-) -> dict[str, Any]:
+def _service(word: str, team: str, upstream: str, rng: random.Random, ids: _Ids) -> dict[str, Any]:
     return _stamp(
         {
             "name": word,

@@ -55,13 +55,13 @@ class LightNode:
         self._reader: asyncio.Task[None] | None = None
         self._welcomed = asyncio.Event()
 
-    async def connect(self, timeout: float) -> None:
+    async def connect(self, within: float) -> None:
         """Open the socket, say hello at the node's current version, wait for the welcome."""
         self._welcomed = asyncio.Event()
         self._ws = await connect(
             self.url,
             additional_headers={"Authorization": f"Bearer {self.identity.credential}"},
-            open_timeout=timeout,
+            open_timeout=within,
             close_timeout=5,
             ping_interval=None,
             compression=None,
@@ -70,9 +70,9 @@ class LightNode:
         await self._send(self._hello())
         self._reader = asyncio.create_task(self._read(self._ws))
         try:
-            await asyncio.wait_for(self._welcomed.wait(), timeout)
+            await asyncio.wait_for(self._welcomed.wait(), within)
         except TimeoutError:
-            raise BenchFailure(f"{self.identity.name}: no welcome within {timeout} s") from None
+            raise BenchFailure(f"{self.identity.name}: no welcome within {within} s") from None
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -97,7 +97,9 @@ class LightNode:
                 await self._handle(data)
         except ConnectionClosed as exc:
             if exc.rcvd is not None and exc.rcvd.code >= 4000:
-                self.problems.append(f"{self.identity.name}: closed {exc.rcvd.code} {exc.rcvd.reason}")
+                self.problems.append(
+                    f"{self.identity.name}: closed {exc.rcvd.code} {exc.rcvd.reason}"
+                )
 
     async def _handle(self, data: str | bytes) -> None:
         message, wire_bytes, raw_bytes = parse(data, self.inflate)
@@ -154,9 +156,9 @@ def parse(data: str | bytes, inflate: bool) -> tuple[dict[str, Any], int, int]:
 
 
 _HEADER_FIELDS = {
-    "version": re.compile(r'"version":(\d+)'),
-    "hash": re.compile(r'"hash":"([0-9a-f]{64})"'),
-    "committed_at": re.compile(r'"committed_at":([0-9.eE+-]+)'),
+    "version": (re.compile(r'"version":(\d+)'), int),
+    "hash": (re.compile(r'"hash":"([0-9a-f]{64})"'), str),
+    "committed_at": (re.compile(r'"committed_at":([0-9.eE+-]+)'), float),
 }
 
 
@@ -173,15 +175,12 @@ def snapshot_header(data: bytes) -> dict[str, Any] | None:
     head = head.split('"config":', 1)[0]
     if not head.startswith('{"type":"snapshot"'):
         return None
-    found = {name: pattern.search(head) for name, pattern in _HEADER_FIELDS.items()}
-    if not all(found.values()):
-        return None
-    return {
-        "type": protocol.SNAPSHOT,
-        "version": int(found["version"].group(1)),  # type: ignore[union-attr]
-        "hash": found["hash"].group(1),  # type: ignore[union-attr]
-        "committed_at": float(found["committed_at"].group(1)),  # type: ignore[union-attr]
-    }
+    header: dict[str, Any] = {"type": protocol.SNAPSHOT}
+    for name, (pattern, convert) in _HEADER_FIELDS.items():
+        if (found := pattern.search(head)) is None:
+            return None
+        header[name] = convert(found.group(1))
+    return header
 
 
 class Fleet:
@@ -201,27 +200,27 @@ class Fleet:
         for node in self.nodes:
             node.version, node.config_hash = version, config_hash
 
-    async def connect(self, *, concurrency: int = 50, timeout: float = 60) -> float:
+    async def connect(self, *, concurrency: int = 50, within: float = 60) -> float:
         """Connect every node, ``concurrency`` at a time; return the seconds it took."""
         started = time.monotonic()
         gate = asyncio.Semaphore(concurrency)
 
         async def one(node: LightNode) -> None:
             async with gate:
-                await node.connect(timeout)
+                await node.connect(within)
 
         await asyncio.gather(*(one(node) for node in self.nodes))
         return time.monotonic() - started
 
-    async def wait_version(self, version: int, timeout: float) -> float:
+    async def wait_version(self, version: int, within: float) -> float:
         """Wait until every node acknowledged ``version``; return the seconds it took."""
         started = time.monotonic()
         while any(node.version < version for node in self.nodes):
-            if time.monotonic() - started > timeout:
+            if time.monotonic() - started > within:
                 behind = [n for n in self.nodes if n.version < version]
                 raise BenchFailure(
                     f"{len(behind)} of {len(self.nodes)} nodes did not reach version {version} "
-                    f"within {timeout} s (e.g. {behind[0].identity.name} at {behind[0].version}); "
+                    f"within {within} s (e.g. {behind[0].identity.name} at {behind[0].version}); "
                     f"problems: {self.problems()[:3]}"
                 )
             await asyncio.sleep(0.002)

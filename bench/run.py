@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,21 @@ from bench.sections import api_writes, bytes_per_change, cp_cost, latency, node_
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
+NOTES = [
+    "The server is one daphne process on SQLite with the in-process channel layer (the "
+    "default deployment); only section 6's PostgreSQL row uses PostgreSQL and Redis.",
+    "Nodes in sections 1, 2, 3 and 5 are WebSocket clients in the benchmark's own process, "
+    "on the same machine as the server: they speak the protocol and acknowledge each version "
+    "on receipt, storing nothing. Section 4 uses real konnectlite-dp agents.",
+    "Bytes on the wire are the WebSocket message's payload (a frame header adds 2 to 10 "
+    "bytes); uncompressed bytes are the message's JSON.",
+    "Each change is one API request on a route copied from the config, cycling create, "
+    "update and delete; one change at a time, each waited for on every node.",
+    "Server CPU is the daphne process's user and system time; with SQLite the database "
+    "engine's work is inside it. Peak memory is the kernel's high-water mark (VmHWM), reset "
+    "before each measurement.",
+]
+
 Section = Callable[[Context], Awaitable[dict[str, Any]]]
 SECTIONS: dict[str, Section] = {
     "bytes_per_change": bytes_per_change.measure,
@@ -40,21 +56,16 @@ SECTIONS: dict[str, Section] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
-    parser.add_argument("--out", type=Path, help="results directory (default: bench/results[/quick])")
-    parser.add_argument("--only", help=f"comma-separated sections, of: {', '.join(SECTIONS)}")
-    parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
-    args = parser.parse_args(argv)
+    args = _arguments(argv)
     profile = PROFILES[args.profile]
     only = args.only.split(",") if args.only else list(SECTIONS)
-    if unknown := set(only) - set(SECTIONS):
-        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     out = args.out or (RESULTS if profile.name == "full" else RESULTS / profile.name)
     workdir = Path(tempfile.mkdtemp(prefix="konnectlite-bench-"))
     try:
         results = run(profile, only, workdir)
-    except BenchFailure as exc:
+    except Exception as exc:
+        if not isinstance(exc, BenchFailure):
+            traceback.print_exc()
         print(f"bench: FAILED: {exc}", file=sys.stderr)
         _show_log(workdir / "daphne.log")
         return 1
@@ -69,6 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    parser.add_argument(
+        "--out", type=Path, help="results directory (default: bench/results[/quick])"
+    )
+    parser.add_argument("--only", help=f"comma-separated sections, of: {', '.join(SECTIONS)}")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
+    args = parser.parse_args(argv)
+    if args.only and (unknown := set(args.only.split(",")) - set(SECTIONS)):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    return args
+
+
 def run(profile: Profile, only: list[str], workdir: Path) -> dict[str, Any]:
     """Start the system, run the chosen sections in order, return every result."""
     _raise_open_files_limit()
@@ -79,13 +104,17 @@ def run(profile: Profile, only: list[str], workdir: Path) -> dict[str, Any]:
         "machine": machine(),
     }
     _log(f"profile {profile.name}: seeding {', '.join(f'{s:,}' for s in profile.sizes)} entities")
-    system = cluster.start(workdir, cluster.sqlite_env(workdir), list(profile.sizes), profile.config_seed)
+    system = cluster.start(
+        workdir, cluster.sqlite_env(workdir), list(profile.sizes), profile.config_seed
+    )
     try:
         results["config"] = _config(system)
         asyncio.run(_sections(Context(system, profile), only, results))
     finally:
         system.stop()
     results["duration_s"] = round(time.monotonic() - started, 1)
+    results["machine"]["load_average_at_end"] = _load_average()
+    results["notes"] = NOTES
     return results
 
 
@@ -112,7 +141,12 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(psutil.virtual_memory().total / 1024**3, 1),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
+        "load_average_at_start": _load_average(),
     }
+
+
+def _load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 def _cpu_model() -> str:

@@ -117,7 +117,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "konnectlite.layers.LocalChannelLayer"}}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -8,9 +8,9 @@ one client; concurrent ones from several, each with its own connection.
 """
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -77,30 +77,21 @@ def _sequential(cluster: Cluster, cp_id: str, writes: int) -> dict[str, Any]:
 def _concurrent(cluster: Cluster, cp_id: str, writes: int) -> dict[str, Any]:
     """``writes`` spread over several clients; checks that each became exactly one version."""
     before, _ = expected(cluster.api(), cp_id)
-    each = writes // CONCURRENT_CLIENTS
+    total = writes // CONCURRENT_CLIENTS * CONCURRENT_CLIENTS
     makers = [ChangeMaker(cluster.api(), cp_id, f"c{n}") for n in range(CONCURRENT_CLIENTS)]
-    failures: list[BaseException] = []
 
     def client(maker: ChangeMaker) -> None:
-        try:
-            for _ in range(each):
-                maker.next()
-        except BaseException as exc:
-            failures.append(exc)
+        for _ in range(total // CONCURRENT_CLIENTS):
+            maker.next()
 
-    threads = [threading.Thread(target=client, args=(m,)) for m in makers]
     started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(CONCURRENT_CLIENTS) as pool:
+        list(pool.map(client, makers))  # re-raises the first client's failure
     elapsed = time.monotonic() - started
-    if failures:
-        raise BenchFailure(f"concurrent writes failed: {failures[0]}")
     after, _ = expected(cluster.api(), cp_id)
-    if after - before != each * CONCURRENT_CLIENTS:
-        raise BenchFailure(f"{each * CONCURRENT_CLIENTS} writes made {after - before} versions")
-    return {"writes": each * CONCURRENT_CLIENTS, "writes_per_s": round(each * CONCURRENT_CLIENTS / elapsed, 1)}
+    if after - before != total:
+        raise BenchFailure(f"{total} concurrent writes made {after - before} versions")
+    return {"writes": total, "writes_per_s": round(total / elapsed, 1)}
 
 
 def _services_missing() -> str | None:

@@ -11,9 +11,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from channels.db import database_sync_to_async
-
 from controlplane.models import Change, ConfigVersion, ControlPlane, Entity
+from controlplane.sync.db import database_sync_to_async
 from kongcore import protocol
 from kongcore.schema import ENTITY_TYPES
 

@@ -12,12 +12,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.db import transaction
 
 from controlplane import events
 from controlplane.models import DataPlaneNode, NodeSyncRecord
 from controlplane.services.publisher import apublish
+from controlplane.sync.db import database_sync_to_async
 
 logger = logging.getLogger(__name__)
 
