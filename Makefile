@@ -26,7 +26,7 @@ run: $(STAMP)
 # daphne refuses to send one over 1 MiB unless told otherwise.
 serve: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 536870912 konnectlite.asgi:application
+	$(BIN)/python -m konnectlite.server --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -197,3 +197,18 @@ def test_revoking_a_node_disconnects_it(cluster: Cluster) -> None:
     )  # type: ignore[union-attr]
     assert returncode != 0
     assert "revoked" in agent.log()
+
+
+def test_a_snapshot_larger_than_a_mebibyte_reaches_the_node(cluster: Cluster) -> None:
+    import secrets
+
+    consumers = [
+        {"username": f"user-{i}", "custom_id": secrets.token_urlsafe(1500)} for i in range(1000)
+    ]
+    body = {"_format_version": "3.0", "consumers": consumers}
+    code, diff = cluster.api("POST", f"/v2/control-planes/{cluster.cp_id}/declarative-config", body)
+    assert code in (200, 201), diff
+    agent = cluster.agent("n1", "--incremental-sync", "off")
+    status = agent.wait_version(1)
+    assert status["entity_counts"]["consumers"] == 1000
+    assert status["last_sync"]["wire_bytes"] > 1024 * 1024

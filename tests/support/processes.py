@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kongcore import protocol
+from konnectlite.server import daphne_command
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -86,18 +86,7 @@ class ControlPlaneServer:
     def start(self) -> "ControlPlaneServer":
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                str(BIN / "daphne"),
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                # Snapshots are single messages (docs/sync-protocol.md); daphne refuses to send
-                # one over 1 MiB unless told otherwise.
-                "--websocket-max-message-size",
-                str(protocol.MAX_SERVER_FRAME_BYTES),
-                "konnectlite.asgi:application",
-            ],
+            daphne_command("127.0.0.1", self.port),
             cwd=ROOT,
             env=self.env,
             stdout=log,

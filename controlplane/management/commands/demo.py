@@ -19,7 +19,7 @@ from controlplane.services import entities, nodes
 from controlplane.services.control_planes import create_control_plane
 from controlplane.services.tenancy import create_org
 from controlplane.services.tokens import create_token
-from kongcore import protocol
+from konnectlite.server import daphne_command
 
 ORG, EMAIL, PASSWORD = "demo", "admin@demo.konnectlite.local", "konnectlite-demo"
 NODES = {"dp-incremental": "on", "dp-full": "off"}
@@ -78,21 +78,7 @@ class Command(BaseCommand):
         )
 
     def _daphne(self, options: dict[str, Any]) -> subprocess.Popen[bytes]:
-        daphne = str(Path(sys.executable).parent / "daphne")
-        return subprocess.Popen(
-            [
-                daphne,
-                "-b",
-                options["host"],
-                "-p",
-                str(options["port"]),
-                # Snapshots are single messages (docs/sync-protocol.md); daphne refuses to send
-                # one over 1 MiB unless told otherwise.
-                "--websocket-max-message-size",
-                str(protocol.MAX_SERVER_FRAME_BYTES),
-                "konnectlite.asgi:application",
-            ]
-        )
+        return subprocess.Popen(daphne_command(options["host"], options["port"]))
 
     def _node(
         self, cp: ControlPlane, user: User, server: str, name: str, mode: str
