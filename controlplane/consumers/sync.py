@@ -22,7 +22,7 @@ from controlplane.services.nodes import authenticate_node
 from controlplane.services.publisher import apublish
 from controlplane.sync import frames
 from controlplane.sync.db import database_sync_to_async
-from controlplane.sync.node_state import writer as node_state
+from controlplane.services.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
 from kongcore import protocol
 

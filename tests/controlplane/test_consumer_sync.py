@@ -13,7 +13,7 @@ from controlplane.models import ControlPlane, DataPlaneNode
 from controlplane.routing import websocket_application
 from controlplane.services import entities, nodes
 from controlplane.services.control_planes import update_control_plane
-from controlplane.sync.node_state import writer as node_state
+from controlplane.services.node_state import writer as node_state
 from kongcore import hashing, protocol
 
 pytestmark = pytest.mark.django_db(transaction=True)
