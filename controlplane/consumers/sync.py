@@ -18,11 +18,11 @@ from django.utils import timezone
 from controlplane import events
 from controlplane.models import DataPlaneNode, NodeSyncRecord
 from controlplane.services.changelog import oldest_retained_version
+from controlplane.services.node_state import writer as node_state
 from controlplane.services.nodes import authenticate_node
 from controlplane.services.publisher import apublish
 from controlplane.sync import frames
 from controlplane.sync.db import database_sync_to_async
-from controlplane.services.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
 from kongcore import protocol
 
