@@ -83,8 +83,9 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.heartbeat.cancel()
         await self.channel_layer.group_discard(events.sync_group(self.cp_id), self.channel_name)
         await self.channel_layer.group_discard(events.node_group(self.node_id), self.channel_name)
-        node_state.update(self.cp_id, self.node_id, connected=False)
-        await node_state.flush()
+        if not self.session.replaced:  # the newer connection now speaks for the node
+            node_state.update(self.cp_id, self.node_id, connected=False)
+            await node_state.flush()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.node is None:
@@ -306,6 +307,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
             return
         theirs = (event["connected_at"], event["channel_name"])
         if theirs > (self.session.connected_at, self.channel_name):
+            self.session.replaced = True
             await self._fail(protocol.CLOSE_REPLACED, "replaced by a newer connection of this node")
 
     async def sync_revoke(self, event: dict[str, Any]) -> None:
@@ -338,6 +340,7 @@ class _Session:
         self.last_heard = time.monotonic()
         # Wall-clock, because connections of one node may live in different processes.
         self.connected_at = time.time()
+        self.replaced = False
         self.node_incremental = True
         self.cp_incremental = True
         self.sent_version = 0
