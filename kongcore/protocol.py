@@ -255,6 +255,15 @@ def delta(
     }
 
 
+def wire_change(change: Change) -> Change:
+    """A change as a delta carries it: the entity before the change is left to the node,
+    which holds it already; a delete names its entity by id."""
+    old = change["old_entity"]
+    if change["op"] == "delete" and old is not None:
+        return {**change, "entity": None, "old_entity": {"id": old["id"]}}
+    return {**change, "old_entity": None}
+
+
 def snapshot(
     *,
     version: int,

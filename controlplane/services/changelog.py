@@ -77,7 +77,7 @@ def _commit_version(writer: VersionWriter) -> ConfigVersion:
         to_version=new_version,
         config_hash=writer.config_hash,
         committed_at=now.timestamp(),
-        changes=writer.changes,
+        changes=[protocol.wire_change(change) for change in writer.changes],
     )
     frame = protocol.encode(message)
     version = ConfigVersion.objects.create(

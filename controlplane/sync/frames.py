@@ -112,7 +112,7 @@ def _load_deltas(cp_id: str, first: int, last: int) -> list[Delta]:
             to_version=version.version,
             config_hash=version.config_hash,
             committed_at=version.created_at.timestamp(),
-            changes=changes.get(version.pk, []),
+            changes=[protocol.wire_change(c) for c in changes.get(version.pk, [])],
         )
         frames.append((version.version, version.created_at.timestamp(), protocol.encode(message)))
     return frames

@@ -396,3 +396,18 @@ async def test_a_node_receives_only_its_own_control_planes_config(
     assert [c["entity"]["name"] for c in delta["changes"]] == ["mine"]
     assert communicator.output_queue.empty()
     await communicator.disconnect()
+
+
+async def test_deltas_carry_the_new_entity_and_name_deleted_ones_by_id(
+    cp: ControlPlane, node: Any
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    created = await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(entities.update_entity)(cp, "services", "a", {"port": 8080}, actor="t")
+    await sync_to_async(entities.delete_entity)(cp, "services", "a", actor="t")
+    create, update, delete = [(await receive(communicator))["changes"][0] for _ in range(3)]
+    assert (create["entity"], create["old_entity"]) == (created, None)
+    assert update["entity"]["port"] == 8080 and update["old_entity"] is None
+    assert (delete["entity"], delete["old_entity"]) == (None, {"id": created["id"]})
+    await communicator.disconnect()

@@ -65,3 +65,16 @@ def test_a_boolean_is_never_accepted_as_a_number() -> None:
 def test_a_node_may_not_send_server_messages() -> None:
     with pytest.raises(protocol.ProtocolError, match="unknown message type 'snapshot'"):
         protocol.check_fields({"type": "snapshot"}, protocol.NODE_MESSAGE_TYPES)
+
+
+def test_a_change_on_the_wire_leaves_the_old_entity_to_the_node() -> None:
+    old = {"id": "e1", "name": "a", "host": "old.example"}
+    new = {"id": "e1", "name": "a", "host": "new.example"}
+    update = protocol.wire_change(
+        {"op": "update", "entity_type": "services", "entity": new, "old_entity": old}
+    )
+    assert (update["entity"], update["old_entity"]) == (new, None)
+    delete = protocol.wire_change(
+        {"op": "delete", "entity_type": "services", "entity": None, "old_entity": old}
+    )
+    assert (delete["entity"], delete["old_entity"]) == (None, {"id": "e1"})
