@@ -54,6 +54,7 @@ class LightNode:
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._welcomed = asyncio.Event()
+        self._parts = protocol.PartAssembler()
 
     async def connect(self, within: float) -> None:
         """Open the socket, say hello at the node's current version, wait for the welcome."""
@@ -102,7 +103,14 @@ class LightNode:
                 )
 
     async def _handle(self, data: str | bytes) -> None:
+        part_wire_bytes = None
+        if protocol.is_part(data):
+            assembled = self._parts.add(data)  # type: ignore[arg-type]
+            if assembled is None:
+                return
+            data, part_wire_bytes = assembled
         message, wire_bytes, raw_bytes = parse(data, self.inflate)
+        wire_bytes = part_wire_bytes or wire_bytes
         kind = message.get("type")
         if kind == protocol.PING:
             await self._send(protocol.pong(ts=message.get("ts", 0)))

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from websockets.asyncio.client import ClientConnection
@@ -67,6 +67,7 @@ class Session:
         self._snapshot_failures = 0
         self._heartbeat_timeout = DEFAULT_HEARTBEAT_TIMEOUT
         self._heartbeat: asyncio.Task[None] | None = None
+        self._parts = protocol.PartAssembler()
 
     async def run(self) -> SessionEnd:
         try:
@@ -97,7 +98,15 @@ class Session:
                 return await self._close(CLOSE_INTERNAL_ERROR, reason, healthy=False)
 
     async def _handle(self, data: str | bytes) -> None:
+        wire_bytes = None
+        if protocol.is_part(data):
+            assembled = self._parts.add(data)  # type: ignore[arg-type]
+            if assembled is None:
+                return
+            data, wire_bytes = assembled
         incoming = await self._in_worker(decode_frame, data)
+        if wire_bytes is not None:
+            incoming = replace(incoming, wire_bytes=wire_bytes)
         message, kind = incoming.message, incoming.kind
         if kind == protocol.PING:
             ts = message.get("ts")

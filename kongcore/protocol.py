@@ -9,6 +9,7 @@ travel compressed and most one-entity deltas travel as plain text.
 """
 
 import json
+import struct
 import zlib
 from typing import Any, Final, Literal, TypedDict
 
@@ -49,6 +50,14 @@ CLOSE_TOO_LARGE: Final = 4413  # a frame over MAX_NODE_FRAME_BYTES
 MAX_NODE_FRAME_BYTES: Final = 64 * 1024
 # Frames a node accepts: a compressed snapshot of a very large config.
 MAX_SERVER_FRAME_BYTES: Final = 512 * 1024 * 1024
+# No single WebSocket message is larger than this, in either direction; a larger encoded
+# message (a big snapshot) travels as parts. The server's WebSocket limit is set to it, so no
+# peer can make it buffer more than this for one message.
+MAX_MESSAGE_BYTES: Final = 1024 * 1024
+PART_MARKER: Final = b"\x01"
+_PART_HEADER = struct.Struct(">II")  # part index, part count
+# Slack below the limit, so that no WebSocket implementation's off-by-one can refuse a part.
+PART_BYTES: Final = MAX_MESSAGE_BYTES - 4096
 COMPRESS_THRESHOLD: Final = 4 * 1024
 
 NACK_HASH_MISMATCH: Final = "hash_mismatch"
@@ -92,6 +101,56 @@ class Frame:
     @property
     def is_binary(self) -> bool:
         return isinstance(self.data, bytes)
+
+
+def split(frame: Frame, part_bytes: int = PART_BYTES) -> list[str | bytes]:
+    """The WebSocket messages that carry ``frame``: itself, or parts of a large binary frame.
+
+    A part is a binary message: the marker byte 0x01 (a zlib stream starts with 0x78), the
+    part's index and the number of parts as 32-bit big-endian integers, then the bytes.
+    """
+    if len(frame.data) <= part_bytes or not isinstance(frame.data, bytes):
+        return [frame.data]
+    chunks = [frame.data[at : at + part_bytes] for at in range(0, len(frame.data), part_bytes)]
+    return [
+        PART_MARKER + _PART_HEADER.pack(index, len(chunks)) + chunk
+        for index, chunk in enumerate(chunks)
+    ]
+
+
+def is_part(data: str | bytes) -> bool:
+    return isinstance(data, bytes) and data[:1] == PART_MARKER
+
+
+class PartAssembler:
+    """Joins the parts of one large frame, refusing gaps, reordering and oversize."""
+
+    def __init__(self, max_bytes: int = MAX_SERVER_FRAME_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._chunks: list[bytes] = []
+        self._count = 0
+        self._size = 0
+        self._wire_bytes = 0
+
+    def add(self, data: bytes) -> tuple[bytes, int] | None:
+        """Take one part; once the last arrived, return the whole frame and its wire size."""
+        if len(data) < 1 + _PART_HEADER.size:
+            raise ProtocolError(CLOSE_PROTOCOL_ERROR, "truncated part header")
+        index, count = _PART_HEADER.unpack_from(data, 1)
+        expected = self._count or count
+        if index != len(self._chunks) or count != expected or count < 2:
+            raise ProtocolError(CLOSE_OUT_OF_ORDER, f"part {index} of {count} out of order")
+        chunk = data[1 + _PART_HEADER.size :]
+        self._count, self._size = count, self._size + len(chunk)
+        if self._size > self.max_bytes:
+            raise ProtocolError(CLOSE_TOO_LARGE, f"parts exceed {self.max_bytes} bytes")
+        self._chunks.append(chunk)
+        self._wire_bytes += len(data)
+        if len(self._chunks) < count:
+            return None
+        whole, wire_bytes = b"".join(self._chunks), self._wire_bytes
+        self._chunks, self._count, self._size, self._wire_bytes = [], 0, 0, 0
+        return whole, wire_bytes
 
 
 def dumps(message: dict[str, Any]) -> str:

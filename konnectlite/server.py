@@ -9,13 +9,11 @@ import os
 import sys
 from pathlib import Path
 
-# A snapshot travels as one WebSocket message, and daphne refuses messages over 1 MiB in
-# either direction unless told otherwise. 64 MiB holds the compressed snapshot of a config
-# far beyond Kong's 30,000 entities (about 2 MB) while bounding what any peer, authenticated
-# or not, can make the server buffer before the sync consumer's own 64 KiB check.
-MAX_WEBSOCKET_MESSAGE_BYTES = int(
-    os.environ.get("KONNECTLITE_MAX_WEBSOCKET_MESSAGE_BYTES", 64 * 1024 * 1024)
-)
+from kongcore import protocol
+
+# Large snapshots travel as parts (docs/sync-protocol.md), so no WebSocket message is ever
+# larger than this, and no peer, authenticated or not, can make the server buffer more.
+MAX_WEBSOCKET_MESSAGE_BYTES = protocol.MAX_MESSAGE_BYTES
 
 
 def daphne_command(host: str, port: int) -> list[str]:

@@ -201,10 +201,12 @@ class SyncConsumer(AsyncWebsocketConsumer):
         await self._send(frame)
 
     async def _send(self, frame: protocol.Frame) -> None:
-        if frame.is_binary:
-            await self.send(bytes_data=frame.data)  # type: ignore[arg-type]
-        else:
-            await self.send(text_data=frame.data)  # type: ignore[arg-type]
+        # A large snapshot goes out as consecutive parts; a heartbeat may slip between them.
+        for data in protocol.split(frame):
+            if isinstance(data, bytes):
+                await self.send(bytes_data=data)
+            else:
+                await self.send(text_data=data)
 
     # --- acknowledgements -----------------------------------------------------------------
 

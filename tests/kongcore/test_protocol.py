@@ -78,3 +78,39 @@ def test_a_change_on_the_wire_leaves_the_old_entity_to_the_node() -> None:
         {"op": "delete", "entity_type": "services", "entity": None, "old_entity": old}
     )
     assert (delete["entity"], delete["old_entity"]) == (None, {"id": "e1"})
+
+
+def test_a_large_binary_frame_travels_as_parts_that_join_back() -> None:
+    import os
+
+    frame = protocol.Frame(os.urandom(2 * protocol.PART_BYTES + 10), 0)
+    parts = protocol.split(frame)
+    assert len(parts) == 3 and all(len(p) <= protocol.MAX_MESSAGE_BYTES for p in parts)
+    assert all(protocol.is_part(p) for p in parts)
+    assembler = protocol.PartAssembler()
+    assert assembler.add(parts[0]) is None and assembler.add(parts[1]) is None  # type: ignore[arg-type]
+    whole, wire_bytes = assembler.add(parts[2])  # type: ignore[arg-type,misc]
+    assert whole == frame.data and wire_bytes == sum(len(p) for p in parts)
+
+
+def test_a_small_frame_is_not_split() -> None:
+    frame = protocol.encode({"type": "delta", "blob": "z" * 10_000})
+    assert protocol.split(frame) == [frame.data] and not protocol.is_part(frame.data)
+
+
+def test_parts_out_of_order_are_refused() -> None:
+    parts = protocol.split(protocol.Frame(b"\x78" * (protocol.PART_BYTES * 3), 0))
+    assembler = protocol.PartAssembler()
+    assembler.add(parts[0])  # type: ignore[arg-type]
+    with pytest.raises(protocol.ProtocolError) as raised:
+        assembler.add(parts[2])  # type: ignore[arg-type]
+    assert raised.value.code == protocol.CLOSE_OUT_OF_ORDER
+
+
+def test_parts_adding_up_past_the_limit_are_refused() -> None:
+    parts = protocol.split(protocol.Frame(b"\x78" * 300, 0), part_bytes=100)
+    assembler = protocol.PartAssembler(max_bytes=150)
+    assembler.add(parts[0])  # type: ignore[arg-type]
+    with pytest.raises(protocol.ProtocolError) as raised:
+        assembler.add(parts[1])  # type: ignore[arg-type]
+    assert raised.value.code == protocol.CLOSE_TOO_LARGE
