@@ -28,6 +28,11 @@ from controlplane.api.views.nodes import (
     RegistrationTokenItemView,
 )
 from controlplane.api.views.root import CoreRootView
+from controlplane.api.views.schemas import (
+    EntitySchemaView,
+    PluginSchemaView,
+    SchemaValidationView,
+)
 from controlplane.api.views.tokens import TokenCollectionView, TokenItemView
 
 CP = "v2/control-planes/<str:cp_id>"
@@ -59,6 +64,10 @@ urlpatterns = [
         ConsumerGroupView.as_view(),
     ),
     path(f"{CORE}/", CoreRootView.as_view()),
+    # Before the generic patterns, which would take "schemas" for a collection.
+    path(f"{CORE}/schemas/<str:entity_type>/validate", SchemaValidationView.as_view()),
+    path(f"{CORE}/schemas/plugins/<str:name>", PluginSchemaView.as_view()),
+    path(f"{CORE}/schemas/<str:entity_type>", EntitySchemaView.as_view()),
     path(f"{CORE}/<str:collection>", EntityCollectionView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>", EntityItemView.as_view()),
     path(f"{CORE}/<str:collection>/<str:key>/<str:child>", NestedCollectionView.as_view()),

@@ -79,6 +79,16 @@ def delete_entity(cp: ControlPlane, entity_type: str, id_or_key: str, *, actor: 
     return True
 
 
+def validate_entity(cp: ControlPlane, entity_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Check ``payload`` as a new entity exactly as a create would, writing nothing.
+
+    References given by name must exist, as for a create; uniqueness is not checked,
+    as Kong's ``/schemas/{entity}/validate`` does not check it either.
+    """
+    payload, _ = certificates.split_snis(entity_type, payload)
+    return _prepare(cp, entity_type, payload, existing=None)
+
+
 def require(cp: ControlPlane, entity_type: str, id_or_key: str) -> Entity:
     row = store.find_by_key(cp, entity_type, id_or_key)
     if row is None:
