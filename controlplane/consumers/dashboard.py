@@ -2,7 +2,9 @@
 
 Events (``live.node``, ``live.version``) say only *what* changed. The consumer gathers them
 for a moment and then re-renders the affected partials from the database, so a burst of
-acks from a thousand nodes costs one render per page, not one per event.
+acks from a thousand nodes costs one render per page, not one per event. A nodes page says
+which page of the table it shows (``?nodes=1&page=2&status=behind&q=edge``): only rows on
+that page are re-rendered, and a partial identical to the one last sent is not sent again.
 """
 
 import asyncio
@@ -14,7 +16,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from controlplane import events
 from controlplane.access import get_control_plane, get_membership
-from controlplane.dashboard.live import Update, render_update, shown_nodes
+from controlplane.dashboard.live import Update, render_update
+from controlplane.dashboard.nodes import NodeFilter
 from controlplane.errors import NotFound
 from controlplane.models import ControlPlane, User
 
@@ -25,12 +28,13 @@ CLOSE_NOT_FOUND = 4404
 
 
 class DashboardConsumer(AsyncWebsocketConsumer):
-    """``ws/control-planes/<cp_id>/live[?nodes=1]``: out-of-band swaps for one page."""
+    """``ws/control-planes/<cp_id>/live[?nodes=1&page=…]``: out-of-band swaps for one page."""
 
     cp_id = ""
     user_id = 0
-    with_nodes = False
+    nodes: NodeFilter | None = None
     shown: frozenset[str] = frozenset()
+    sent: dict[str, str]
     changed_nodes: set[str]
     version_changed = False
     flusher: asyncio.Task[None] | None = None
@@ -45,10 +49,14 @@ class DashboardConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.cp_id, self.user_id = cp_id, user.pk
-        query = parse_qs(self.scope.get("query_string", b"").decode())
-        self.with_nodes = query.get("nodes") == ["1"]
-        self.shown = await _shown_nodes(cp_id) if self.with_nodes else frozenset()
+        self.nodes = _node_filter(self.scope.get("query_string", b"").decode())
         self.changed_nodes = set()
+        # What the page shows now, so that the first update sends only what differs.
+        update = await _render(cp_id, user.pk, set(), False, self.nodes, None)
+        if update is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.shown, self.sent = update.node_ids, dict(update.frames)
         await self.channel_layer.group_add(events.live_group(cp_id), self.channel_name)
         await self.accept()
 
@@ -81,14 +89,22 @@ class DashboardConsumer(AsyncWebsocketConsumer):
             changed, self.changed_nodes = self.changed_nodes, set()
             version_changed, self.version_changed = self.version_changed, False
             update = await _render(
-                self.cp_id, self.user_id, changed, version_changed, self.with_nodes, self.shown
+                self.cp_id, self.user_id, changed, version_changed, self.nodes, self.shown
             )
             if update is None:
                 await self.close(code=CLOSE_NOT_FOUND)
                 return
             self.shown = update.node_ids
-            for frame in update.frames:
-                await self.send(text_data=frame)
+            for partial, frame in update.frames.items():
+                if self.sent.get(partial) != frame:
+                    self.sent[partial] = frame
+                    await self.send(text_data=frame)
+
+
+def _node_filter(query_string: str) -> NodeFilter | None:
+    """The node table's page and filter, None when the page has no node table."""
+    query = {key: values[-1] for key, values in parse_qs(query_string).items()}
+    return NodeFilter.from_params(query) if query.get("nodes") == "1" else None
 
 
 @database_sync_to_async
@@ -104,24 +120,19 @@ def _can_see(user: User, cp_id: str) -> bool:
 
 
 @database_sync_to_async
-def _shown_nodes(cp_id: str) -> frozenset[str]:
-    return shown_nodes(cp_id)
-
-
-@database_sync_to_async
 def _render(
     cp_id: str,
     user_id: int,
     changed: set[str],
     version_changed: bool,
-    with_nodes: bool,
-    shown: frozenset[str],
+    nodes: NodeFilter | None,
+    shown: frozenset[str] | None,
 ) -> Update | None:
     return render_update(
         cp_id,
         user_id,
         changed_nodes=changed,
         version_changed=version_changed,
-        with_nodes=with_nodes,
+        nodes=nodes,
         shown=shown,
     )

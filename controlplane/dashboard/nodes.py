@@ -5,13 +5,21 @@ heartbeat timeout (a crashed control-plane process cannot mark its nodes disconn
 Otherwise it is *in sync* (the control plane's version and hash), *behind* (an older
 version) or *out of sync* (the same version with another hash, or a version the control
 plane never had).
+
+The table shows one page of nodes at a time (a fleet of a thousand is a megabyte of rows),
+optionally filtered by status or by a search; the fleet's counts always cover every node.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from controlplane.models import ControlPlane, DataPlaneNode
@@ -59,9 +67,93 @@ def live_nodes(cp: ControlPlane) -> QuerySet[DataPlaneNode]:
     return DataPlaneNode.objects.filter(control_plane=cp, revoked_at=None).order_by("name", "id")
 
 
-def node_rows(cp: ControlPlane) -> list[NodeRow]:
+NODES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class NodeFilter:
+    """Which nodes the table shows: a status ("" for all), a search, and a page number."""
+
+    status: str = ""
+    text: str = ""
+    page: str = "1"  # as given; Paginator.get_page turns nonsense into a real page
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> "NodeFilter":
+        status = params.get("status", "")
+        return cls(
+            status=status if status in STATUS_LABELS else "",
+            text=params.get("q", "").strip(),
+            page=params.get("page", "1"),
+        )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, "")
+
+    @property
+    def filters(self) -> str:
+        """The query string of the status and search alone, for links to other pages."""
+        return urlencode({k: v for k, v in (("status", self.status), ("q", self.text)) if v})
+
+
+@dataclass(frozen=True)
+class NodePage:
+    page: Page[DataPlaneNode]
+    rows: list[NodeRow]
+    filter: NodeFilter
+
+    @property
+    def query(self) -> str:
+        """The query string that shows this very page (for the live socket and polling)."""
+        shown = replace(self.filter, page=str(self.page.number))
+        return "&".join(q for q in (shown.filters, urlencode({"page": shown.page})) if q)
+
+    @property
+    def node_ids(self) -> frozenset[str]:
+        return frozenset(str(row.node.pk) for row in self.rows)
+
+
+def node_page(cp: ControlPlane, node_filter: NodeFilter) -> NodePage:
+    """One page of rows, ordered by name then id: a count and one bounded query."""
     now = timezone.now()
-    return [node_row(node, cp, now) for node in live_nodes(cp)]
+    nodes = filter_nodes(live_nodes(cp), cp, node_filter, now)
+    page = Paginator(nodes, NODES_PER_PAGE).get_page(node_filter.page)
+    return NodePage(page, [node_row(node, cp, now) for node in page], node_filter)
+
+
+def filter_nodes(
+    nodes: QuerySet[DataPlaneNode], cp: ControlPlane, node_filter: NodeFilter, now: datetime
+) -> QuerySet[DataPlaneNode]:
+    if node_filter.status:
+        nodes = nodes.filter(status_q(node_filter.status, cp, now))
+    return search_nodes(nodes, node_filter.text) if node_filter.text else nodes
+
+
+def status_q(status: str, cp: ControlPlane, now: datetime) -> Q:
+    """``node_status`` as a query: the two must agree."""
+    heard = Q(connected=True, last_ping__gte=now - silence_limit())
+    if status == OFFLINE:
+        return ~heard
+    current = Q(config_version=cp.config_version)
+    if status == IN_SYNC:
+        return heard & current & Q(config_hash=cp.config_hash)
+    if status == BEHIND:
+        return heard & Q(config_version__lt=cp.config_version)
+    newer = Q(config_version__gt=cp.config_version)
+    return heard & ((current & ~Q(config_hash=cp.config_hash)) | newer)
+
+
+def search_nodes(nodes: QuerySet[DataPlaneNode], text: str) -> QuerySet[DataPlaneNode]:
+    """``key=value`` matches a label exactly; anything else a name, hostname or label."""
+    key, equals, value = text.partition("=")
+    if equals and key.strip():
+        # Cast: KeyTextTransform keeps JSON lookups, and SQLite's JSON exact wants JSON text.
+        label = Cast(KeyTextTransform(key.strip(), "labels"), TextField())
+        return nodes.alias(label_value=label).filter(label_value=value.strip())
+    return nodes.filter(
+        Q(name__icontains=text) | Q(hostname__icontains=text) | Q(labels__icontains=text)
+    )
 
 
 def with_node_counts(rows: QuerySet[ControlPlane]) -> QuerySet[ControlPlane]:

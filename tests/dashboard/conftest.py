@@ -51,3 +51,19 @@ def make_node(cp: ControlPlane) -> Callable[..., DataPlaneNode]:
         return node
 
     return make
+
+
+def many_nodes(cp: ControlPlane, count: int, **state: Any) -> list[DataPlaneNode]:
+    """``count`` connected nodes named node-000… in one insert: paging needs a fleet."""
+    defaults: dict[str, Any] = {"connected": True, "last_ping": timezone.now()}
+    return DataPlaneNode.objects.bulk_create(
+        DataPlaneNode(
+            control_plane=cp,
+            name=f"node-{n:03}",
+            hostname=f"host-{n:03}.internal",
+            labels={"rack": str(n % 3)},
+            credential_hash=f"test-{cp.pk}-{n}",
+            **{**defaults, **state},
+        )
+        for n in range(count)
+    )

@@ -1,5 +1,6 @@
 """The nodes page, each node's page, the sync chart, and adding a node."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils import timezone
 from controlplane.models import ControlPlane, DataPlaneNode, NodeSyncRecord, RegistrationToken
 from controlplane.services.entities import create_entity
 from controlplane.services.nodes import register_node
+from tests.dashboard.conftest import many_nodes
 
 MakeNode = Callable[..., DataPlaneNode]
 
@@ -76,23 +78,123 @@ def test_each_node_has_a_status(
     assert f">{status}</span>" in row
 
 
+def row_names(page: str) -> list[str]:
+    return re.findall(r'class="strong" href="[^"]+">([^<]+)</a>', page)
+
+
+@pytest.mark.parametrize("count", [8, 120])
 def test_the_nodes_page_costs_the_same_queries_for_any_number_of_nodes(
-    alice_client: Client, cp: ControlPlane, make_node: MakeNode, django_assert_max_num_queries: Any
+    alice_client: Client, cp: ControlPlane, count: int, django_assert_max_num_queries: Any
 ) -> None:
-    for n in range(8):
-        make_node(f"dp-{n}")
+    many_nodes(cp, count)
     alice_client.get(f"/control-planes/{cp.pk}/nodes/")
-    # session, user, membership, control plane, its counts, nodes, chart (2), switcher
-    with django_assert_max_num_queries(10):
-        assert alice_client.get(f"/control-planes/{cp.pk}/nodes/").status_code == 200
+    # session, user, membership, control plane, its counts, node count, page, chart (2), switcher
+    with django_assert_max_num_queries(11):
+        assert alice_client.get(f"/control-planes/{cp.pk}/nodes/?page=2").status_code == 200
+
+
+def test_the_table_shows_fifty_nodes_a_page_ordered_by_name(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    many_nodes(cp, 120)
+    first = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
+    second = alice_client.get(f"/control-planes/{cp.pk}/nodes/?page=2").content.decode()
+    assert row_names(first) == [f"node-{n:03}" for n in range(50)]
+    assert row_names(second) == [f"node-{n:03}" for n in range(50, 100)]
+    assert "51–100 of 120" in second and "?page=3" in second and "?page=1" in second
+
+
+def test_an_out_of_range_page_shows_the_last_one(alice_client: Client, cp: ControlPlane) -> None:
+    many_nodes(cp, 60)
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/?page=9").content.decode()
+    assert row_names(page) == [f"node-{n:03}" for n in range(50, 60)]
+
+
+def test_the_counts_cover_every_node_not_only_the_page(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    many_nodes(cp, 70)
+    DataPlaneNode.objects.filter(name__in=["node-065", "node-066"]).update(connected=False)
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
+    summary = page.split('id="cp-summary"')[1].split("</section>")[0]
+    assert '68<span class="stat-of"> / 70</span>' in summary
+    assert '68<span class="stat-of"> / 70</span>' in summary.split("Nodes in sync")[1]
+
+
+@pytest.mark.parametrize(
+    "status,expected",
+    [
+        ("in_sync", ["in-sync"]),
+        ("behind", ["behind"]),
+        ("out_of_sync", ["newer", "other-hash"]),
+        ("offline", ["gone", "silent"]),
+        ("nonsense", ["behind", "gone", "in-sync", "newer", "other-hash", "silent"]),
+    ],
+)
+def test_the_table_filters_by_status(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode, status: str, expected: list[str]
+) -> None:
+    create_entity(cp, "services", {"name": "billing", "host": "b"}, actor="t")
+    head = current(cp)
+    make_node("in-sync", config_version=1, config_hash=head.config_hash)
+    make_node("behind", config_version=0)
+    make_node("newer", config_version=7)
+    make_node("other-hash", config_version=1, config_hash="f" * 64)
+    make_node("gone", connected=False, config_version=1, config_hash=head.config_hash)
+    make_node("silent", last_ping=None)
+    url = f"/control-planes/{cp.pk}/nodes/?status={status}"
+    assert row_names(alice_client.get(url).content.decode()) == expected
+
+
+@pytest.mark.parametrize(
+    "q,expected",
+    [("EDGE", ["edge-1", "edge-2"]), ("core.internal", ["core"]), ("eu-west", ["edge-2"])],
+)
+def test_the_table_searches_names_hostnames_and_labels(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode, q: str, expected: list[str]
+) -> None:
+    make_node("edge-1")
+    make_node("edge-2", labels={"region": "eu-west"})
+    make_node("core")
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/", {"q": q}).content.decode()
+    assert row_names(page) == expected
+
+
+def test_a_key_value_search_matches_one_label_exactly(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
+    make_node("a", labels={"zone": "a"})
+    make_node("b", labels={"zone": "ab"})
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/", {"q": "zone=a"}).content.decode()
+    assert row_names(page) == ["a"]
+
+
+def test_the_pages_keep_the_filter(alice_client: Client, cp: ControlPlane) -> None:
+    many_nodes(cp, 120, connected=False)
+    url = f"/control-planes/{cp.pk}/nodes/?status=offline&q=node&page=2"
+    page = alice_client.get(url).content.decode()
+    assert 'href="?status=offline&amp;q=node&amp;page=3"' in page
+    assert "live?nodes=1&amp;status=offline&amp;q=node&amp;page=2" in page
+
+
+def test_a_filter_without_matches_says_so(alice_client: Client, cp: ControlPlane) -> None:
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/?status=behind&q=zz").content.decode()
+    assert "No nodes match" in page and "No behind node matches “zz”" in page
 
 
 def test_the_page_joins_the_live_socket_and_has_a_polling_fallback(
     alice_client: Client, cp: ControlPlane
 ) -> None:
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
-    assert f'ws-connect="/ws/control-planes/{cp.pk}/live?nodes=1"' in page and 'hx-ext="ws"' in page
-    assert f'hx-get="/control-planes/{cp.pk}/nodes/rows/"' in page
+    assert f'ws-connect="/ws/control-planes/{cp.pk}/live?nodes=1&amp;page=1"' in page
+    assert 'hx-ext="ws"' in page
+    assert f'hx-get="/control-planes/{cp.pk}/nodes/rows/?page=1"' in page
+
+
+def test_the_polling_fallback_shows_the_same_page(alice_client: Client, cp: ControlPlane) -> None:
+    many_nodes(cp, 60)
+    body = alice_client.get(f"/control-planes/{cp.pk}/nodes/rows/?page=2").content.decode()
+    assert row_names(body) == [f"node-{n:03}" for n in range(50, 60)]
 
 
 def test_the_rows_partial_is_the_table_body_alone(

@@ -19,7 +19,13 @@ from controlplane.dashboard.membership import (
     require_membership,
     user_of,
 )
-from controlplane.dashboard.nodes import control_plane_with_counts, node_row, node_rows
+from controlplane.dashboard.nodes import (
+    STATUS_LABELS,
+    NodeFilter,
+    control_plane_with_counts,
+    node_page,
+    node_row,
+)
 from controlplane.dashboard.responses import redirect_to, show_error
 from controlplane.errors import KongError, NotFound
 from controlplane.models import ControlPlane, DataPlaneNode, Membership, RegistrationToken
@@ -37,7 +43,8 @@ def list_nodes(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     context = {
         "cp": cp,
         "tab": "nodes",
-        "rows": node_rows(cp),
+        "nodes": node_page(cp, NodeFilter.from_params(request.GET)),
+        "statuses": STATUS_LABELS,
         "chart": sync_chart(cp),
     }
     return render_page(request, membership, "dashboard/nodes/list.html", context)
@@ -46,10 +53,11 @@ def list_nodes(request: HttpRequest, cp_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def list_node_rows(request: HttpRequest, cp_id: UUID) -> HttpResponse:
-    """The table body alone: the polling fallback for when the live socket is down."""
+    """One page of the table body alone: the polling fallback for when the live socket is down."""
     membership = require_membership(request)
     cp = control_plane_for(membership, cp_id)
-    return render_page(request, membership, ROWS_PARTIAL, {"cp": cp, "rows": node_rows(cp)})
+    context = {"cp": cp, "nodes": node_page(cp, NodeFilter.from_params(request.GET))}
+    return render_page(request, membership, ROWS_PARTIAL, context)
 
 
 @login_required
