@@ -7,7 +7,15 @@ indistinguishable from objects that do not exist.
 import uuid
 
 from controlplane.errors import NotFound
-from controlplane.models import ControlPlane, DataPlaneNode, Membership, Organization, User
+from controlplane.models import (
+    ControlPlane,
+    DataPlaneNode,
+    Membership,
+    Organization,
+    PersonalAccessToken,
+    RegistrationToken,
+    User,
+)
 
 
 def get_membership(user: User, org: Organization | uuid.UUID | str) -> Membership:
@@ -34,6 +42,25 @@ def get_node(cp: ControlPlane, node_id: object) -> DataPlaneNode:
     if node is None:
         raise NotFound("node not found")
     return node
+
+
+def get_registration_token(cp: ControlPlane, token_id: object) -> RegistrationToken:
+    token = RegistrationToken.objects.filter(control_plane=cp, pk=_as_uuid(token_id)).first()
+    if token is None:
+        raise NotFound("registration token not found")
+    return token
+
+
+def get_personal_access_token(membership: Membership, token_id: object) -> PersonalAccessToken:
+    """One of the member's own tokens in the membership's organization."""
+    token = PersonalAccessToken.objects.filter(
+        user_id=membership.user_id,
+        organization_id=membership.organization_id,
+        pk=_as_uuid(token_id),
+    ).first()
+    if token is None:
+        raise NotFound("token not found")
+    return token
 
 
 def _as_uuid(value: object) -> uuid.UUID:

@@ -30,12 +30,6 @@ class SchemaViolationError(KongError):
         return cls(f"schema violation ({field}: {problem})", {field: problem})
 
 
-class PrimaryKeyViolation(KongError):
-    status = 409
-    code = 3
-    name = "primary key violation"
-
-
 class ForeignKeyViolation(KongError):
     code = 4
     name = "foreign key violation"
@@ -85,12 +79,6 @@ class Unauthorized(KongError):
     status = 401
     code = 401
     name = "unauthorized"
-
-
-class Forbidden(KongError):
-    status = 403
-    code = 403
-    name = "forbidden"
 
 
 class PayloadTooLarge(KongError):

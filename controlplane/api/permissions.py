@@ -25,14 +25,6 @@ class CanWriteEntities(permissions.BasePermission):
         return membership is not None and membership.can_write
 
 
-class IsOrgAdmin(permissions.BasePermission):
-    message = "only organization admins may do this"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        membership = getattr(view, "membership", None)
-        return membership is not None and membership.is_admin
-
-
 class IsOrgAdminForWrites(permissions.BasePermission):
     message = "only organization admins may do this"
 

@@ -8,6 +8,7 @@ sends the frame that rode inside the channel-layer event and touches no database
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from controlplane import events
-from controlplane.models import DataPlaneNode, NodeSyncRecord
+from controlplane.models import ConfigVersion, ControlPlane, DataPlaneNode, NodeSyncRecord
 from controlplane.services.changelog import oldest_retained_version
 from controlplane.services.node_state import writer as node_state
 from controlplane.services.nodes import authenticate_node
@@ -126,7 +127,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.session.node_incremental = message["sync_mode"] == "incremental"
         facts = await _catch_up_facts(self.cp_id, node_version, node_hash)
         self.session.cp_incremental = facts.incremental
-        facts = _with_mode(facts, self.session.incremental)
+        facts = replace(facts, incremental=self.session.incremental)
         self._node_says_hello(message)
         await self._send(protocol.encode(self._welcome(facts)))
         self.session.sent_version = node_version
@@ -382,8 +383,6 @@ def _authenticate(credential: str) -> DataPlaneNode | None:
 
 @database_sync_to_async
 def _catch_up_facts(cp_id: str, node_version: int, node_hash: str) -> CatchUpInput:
-    from controlplane.models import ConfigVersion, ControlPlane
-
     cp = ControlPlane.objects.get(pk=cp_id)
     recorded = (
         ConfigVersion.objects.filter(control_plane=cp, version=node_version)
@@ -399,9 +398,3 @@ def _catch_up_facts(cp_id: str, node_version: int, node_hash: str) -> CatchUpInp
         oldest_retained=oldest_retained_version(cp),
         hash_at_node_version=recorded,
     )
-
-
-def _with_mode(facts: CatchUpInput, incremental: bool) -> CatchUpInput:
-    from dataclasses import replace
-
-    return replace(facts, incremental=incremental)

@@ -8,7 +8,7 @@ from typing import Any
 
 from kongcore.schema import validators as V
 from kongcore.schema.checks import AtLeastOneOf
-from kongcore.schema.fields import Array, Boolean, Field, Integer, Map, Set, String
+from kongcore.schema.fields import Array, Field, Integer, Map, Set, String
 from kongcore.schema.record import Foreign, Record
 
 PROTOCOLS = (
@@ -127,16 +127,3 @@ def ip_port_set() -> Set:
 
 def foreign(reference: str, on_delete: str = "restrict", **kwargs: Any) -> Foreign:
     return Foreign(reference, on_delete=on_delete, **kwargs)
-
-
-def boolean(default: bool, **kwargs: Any) -> Boolean:
-    return Boolean(default=default, **kwargs)
-
-
-def string_array(**kwargs: Any) -> Array:
-    return Array(String(), **kwargs)
-
-
-def lua_code() -> Array:
-    """Plugins' Lua snippets are stored as arrays of strings; we do not run them."""
-    return Array(String())

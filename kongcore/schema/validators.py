@@ -113,10 +113,6 @@ def wildcard_sni(value: str) -> str | None:
     return sni(value.replace("*", "wildcard"))
 
 
-def ip(value: str) -> str | None:
-    return None if _is_ip(value, 4) or _is_ip(value, 6) else f"not an ip address: {value}"
-
-
 def ip_or_cidr(value: str) -> str | None:
     try:
         ipaddress.ip_network(value, strict=False)

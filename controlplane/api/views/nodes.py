@@ -8,14 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controlplane import queries, representations
-from controlplane.access import get_node
+from controlplane.access import get_node, get_registration_token
 from controlplane.api.base import OrgAPIView, request_user
 from controlplane.api.bodies import json_object, optional_int
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
 from controlplane.errors import NotFound, SchemaViolationError, Unauthorized
 from controlplane.models import DataPlaneNode, RegistrationToken
 from controlplane.services import nodes as node_service
-from controlplane.services.store import is_uuid
 from kongcore import protocol
 
 
@@ -105,14 +104,7 @@ class RegistrationTokenItemView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
 
     def _token(self, token_id: str) -> RegistrationToken:
-        token = None
-        if is_uuid(token_id):
-            token = RegistrationToken.objects.filter(
-                control_plane=self.control_plane(), pk=token_id
-            ).first()
-        if token is None:
-            raise NotFound()
-        return token
+        return get_registration_token(self.control_plane(), token_id)
 
     def get(self, request: Request, cp_id: str, token_id: str) -> Response:
         return Response(representations.bearer_token(self._token(token_id)))

@@ -5,10 +5,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane import queries, representations
+from controlplane.access import get_personal_access_token
 from controlplane.api.base import OrgAPIView, request_user
 from controlplane.api.bodies import json_object, optional_int
 from controlplane.api.permissions import IsOrgMember
-from controlplane.errors import NotFound, SchemaViolationError
+from controlplane.errors import SchemaViolationError
 from controlplane.models import PersonalAccessToken
 from controlplane.services import tokens as token_service
 
@@ -50,27 +51,12 @@ class TokenCollectionView(OrgAPIView):
 class TokenItemView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember]
 
-    def _token(self, request: Request, token_id: str) -> PersonalAccessToken:
-        token = PersonalAccessToken.objects.filter(
-            user=request_user(request),
-            organization=self.org_membership.organization,
-            pk=_uuid(token_id),
-        ).first()
-        if token is None:
-            raise NotFound()
-        return token
+    def _token(self, token_id: str) -> PersonalAccessToken:
+        return get_personal_access_token(self.org_membership, token_id)
 
     def get(self, request: Request, token_id: str) -> Response:
-        return Response(representations.personal_access_token(self._token(request, token_id)))
+        return Response(representations.personal_access_token(self._token(token_id)))
 
     def delete(self, request: Request, token_id: str) -> Response:
-        token_service.revoke_token(self._token(request, token_id))
+        token_service.revoke_token(self._token(token_id))
         return Response(status=204)
-
-
-def _uuid(value: str) -> str:
-    from controlplane.services.store import is_uuid
-
-    if not is_uuid(value):
-        raise NotFound()
-    return value

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from controlplane.access import get_node
+from controlplane.access import get_node, get_registration_token
 from controlplane.dashboard.chart import sync_chart
 from controlplane.dashboard.forms import RegistrationTokenForm
 from controlplane.dashboard.membership import (
@@ -118,9 +118,10 @@ def create_registration_token(request: HttpRequest, cp_id: UUID) -> HttpResponse
 def revoke_registration_token(request: HttpRequest, cp_id: UUID, token_id: UUID) -> HttpResponse:
     membership = require_admin(request)
     cp = control_plane_for(membership, cp_id)
-    token = RegistrationToken.objects.filter(control_plane=cp, pk=token_id).first()
-    if token is None:
-        raise Http404("registration token not found")
+    try:
+        token = get_registration_token(cp, token_id)
+    except NotFound:
+        raise Http404("registration token not found") from None
     node_service.revoke_registration_token(token)
     messages.success(request, f"Registration token “{token.name}” revoked.")
     return redirect_to(request, reverse("dashboard:add-node", args=[cp.pk]))

@@ -8,13 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from controlplane.access import get_personal_access_token
 from controlplane.dashboard.forms import TokenForm
 from controlplane.dashboard.membership import render_page, require_membership, user_of
 from controlplane.dashboard.responses import redirect_to, show_error
-from controlplane.errors import KongError
+from controlplane.errors import KongError, NotFound
 from controlplane.models import Membership, PersonalAccessToken
 from controlplane.services import tokens as token_service
-from controlplane.services.store import is_uuid
 
 
 @login_required
@@ -49,15 +49,10 @@ def create_token(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, token_id: str) -> HttpResponse:
     membership = require_membership(request)
-    token = (
-        PersonalAccessToken.objects.filter(
-            user=user_of(request), organization=membership.organization, pk=token_id
-        ).first()
-        if is_uuid(token_id)
-        else None
-    )
-    if token is None:
-        raise Http404("token not found")
+    try:
+        token = get_personal_access_token(membership, token_id)
+    except NotFound:
+        raise Http404("token not found") from None
     token_service.revoke_token(token)
     messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
     return redirect_to(request, reverse("dashboard:tokens"))
