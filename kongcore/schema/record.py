@@ -109,8 +109,13 @@ class Record(Field):
             return raw if exc.partial is MISSING else exc.partial
 
     def expand(self, value: dict[str, Any]) -> dict[str, Any]:
-        """Apply shorthands, here and in nested records present in `value`."""
-        result = copy.deepcopy(value)
+        """Apply shorthands, here and in nested records present in `value`.
+
+        `value` is left as it was. Only the dicts a shorthand or a nested record changes are
+        copied: a deep copy at every level cost a record's size times its depth, and
+        validation builds new containers anyway.
+        """
+        result = dict(value)
         for key, shorthand in self.shorthands.items():
             if key in result:
                 deep_merge(result, shorthand(result.pop(key)))
@@ -137,10 +142,15 @@ class Record(Field):
 
 
 def deep_merge(target: dict[str, Any], update: dict[str, Any]) -> None:
-    """Merge `update` into `target` in place, descending into dicts."""
+    """Merge `update` into `target` in place, descending into dicts.
+
+    The trap: only `target` itself changes. A dict below it is copied before it is merged
+    into, because it may be shared with the caller's input (see `Record.expand`).
+    """
     for key, value in update.items():
         current = target.get(key)
         if isinstance(current, dict) and isinstance(value, dict):
-            deep_merge(current, value)
+            target[key] = nested = dict(current)
+            deep_merge(nested, value)
         else:
             target[key] = value

@@ -189,10 +189,26 @@ def router_path(value: str) -> str | None:
 
 def _regex_error(pattern: str) -> str | None:
     # Python's re is close enough to PCRE once named groups use Python's spelling.
+    problem = compile_error(re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern))
+    if problem is None:
+        return None
+    return f"invalid regex: '{pattern}' (PCRE returned: {problem})"
+
+
+def compile_error(pattern: str) -> str | None:
+    """Why `pattern` does not compile as a regex, or None.
+
+    The trap: besides re.error, compiling raises RecursionError for deeply nested groups
+    and OverflowError for huge repeat counts; both are bad input, not server errors.
+    """
     try:
-        re.compile(re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern))
+        re.compile(pattern)
     except re.error as exc:
-        return f"invalid regex: '{pattern}' (PCRE returned: {exc})"
+        return str(exc)
+    except RecursionError:
+        return "too many nested groups"
+    except OverflowError as exc:
+        return str(exc)
     return None
 
 

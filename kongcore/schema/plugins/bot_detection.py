@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from kongcore.schema.fields import Array, String
 from kongcore.schema.plugins.base import PluginDef, config
+from kongcore.schema.validators import compile_error
 
 
 def _regex(value: str) -> str | None:
-    try:
-        re.compile(value)
-    except re.error:
-        return f"not a valid regex: {value}"
-    return None
+    return f"not a valid regex: {value}" if compile_error(value) else None
 
 
 def _patterns() -> Array:

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from kongcore.schema.fields import Array, Boolean, Number, String
 from kongcore.schema.plugins.base import PluginDef, config
+from kongcore.schema.validators import compile_error
 
 METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 
 
 def _asterisk_or_regex(value: str) -> str | None:
-    if value == "*":
+    if value == "*" or compile_error(value) is None:
         return None
-    try:
-        re.compile(value)
-    except re.error:
-        return f"'{value}' is not a valid regex"
-    return None
+    return f"'{value}' is not a valid regex"
 
 
 PLUGIN = PluginDef(

@@ -109,6 +109,18 @@ def test_cors_origins_must_be_asterisk_or_regex():
     assert error.fields == {"config": {"origins": "'(bad' is not a valid regex"}}
 
 
+def test_cors_origins_that_python_cannot_compile_at_all_are_refused_not_a_crash():
+    for origin in ("(" * 5000 + ")" * 5000, "a{99999999999999999999}"):
+        error = violation({"name": "cors", "config": {"origins": [origin]}})
+        assert error.fields == {"config": {"origins": f"'{origin}' is not a valid regex"}}
+
+
+def test_bot_detection_patterns_that_python_cannot_compile_at_all_are_refused():
+    deep = "(" * 5000 + ")" * 5000
+    error = violation({"name": "bot-detection", "config": {"deny": [deep]}})
+    assert error.fields == {"config": {"deny": f"not a valid regex: {deep}"}}
+
+
 def test_cors_cannot_be_scoped_to_a_consumer():
     assert violation({"name": "cors", "consumer": {"id": ID}}).fields == {
         "consumer": "value must be null"

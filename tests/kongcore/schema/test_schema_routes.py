@@ -66,6 +66,13 @@ def test_route_regex_path_must_compile():
     assert ROUTES.validate({"paths": ["~/users/(?<id>\\d+)$"]})["paths"]
 
 
+def test_route_regex_path_that_python_cannot_compile_at_all_is_a_violation_not_a_crash():
+    nested = violation({"paths": ["~/" + "(" * 5000 + ")" * 5000]}).fields["paths"]
+    assert nested.startswith("invalid regex") and "too many nested groups" in nested
+    huge = violation({"paths": ["~/a{99999999999999999999}"]}).fields["paths"]
+    assert huge.startswith("invalid regex") and "repetition number is too large" in huge
+
+
 def test_route_prefix_path_must_be_normalized():
     error = violation({"paths": ["/a/../b"]})
     assert error.fields == {"paths": "non-normalized path, consider use '/b' instead"}
