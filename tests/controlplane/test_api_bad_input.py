@@ -204,6 +204,55 @@ def test_a_body_just_under_the_limit_is_read(
     assert response.status_code == 201
 
 
+TOO_MANY_FIELDS = "&".join(f"f{i}=1" for i in range(100_001))
+
+
+def test_a_form_body_with_too_many_fields_is_a_bad_request(
+    api: APIClient, world: ControlPlane
+) -> None:
+    before = state(world)
+    for method, url, response in send_everywhere(api, world, TOO_MANY_FIELDS, FORM):
+        body = assert_kong_error(response, 400)
+        assert body["message"] == "too many fields in the query string or form body", (method, url)
+    assert state(world) == before
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/control-planes", "/v2/personal-access-tokens", "{core}/services"]
+)
+def test_a_query_string_with_too_many_parameters_is_a_bad_request(
+    api: APIClient, core: Url, path: str
+) -> None:
+    url = path.format(core=core(""))
+    assert_kong_error(api.get(f"{url}?{TOO_MANY_FIELDS}"), 400)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["tags=%ff%fe", "tags=%zz", "%%%=1&&=&", "size=%00", "offset=%ff", "tags=\u00e9\u00e9"],
+)
+def test_malformed_percent_encoding_in_the_query_never_fails_badly(
+    api: APIClient, core: Url, world: ControlPlane, query: str
+) -> None:
+    response = api.get(f"{core('/services')}?{query}")
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 400:
+        assert_kong_error(response, 400)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=é"],
+)
+def test_a_malformed_multipart_body_is_a_bad_request(
+    api: APIClient, world: ControlPlane, content_type: str
+) -> None:
+    before = state(world)
+    for _, _, response in send_everywhere(api, world, b"--xx\r\ngarbage", content_type):
+        assert_kong_error(response, 400)
+    assert state(world) == before
+
+
 def test_an_unsupported_media_type_is_415(api: APIClient, core: Url) -> None:
     response = api.post(core("/services"), "host=h", content_type="text/plain")
     assert assert_kong_error(response, 415)["code"] == 415
