@@ -4,7 +4,8 @@ decK reads YAML 1.1 (go-yaml) and converts it to JSON: map keys become strings, 
 strings, ``yes``/``no`` are booleans. PyYAML's libyaml parser produces events quickly, but
 composing them into a node graph and constructing values in Python costs several times the
 parse; here values are built straight from the event stream instead. Plain scalars that can
-only be strings skip the resolver, and repeated ones hit a cache.
+only be strings skip the resolver, and repeated ones hit a cache. An alias shares its anchor's
+value rather than copying it; what aliases add to the file is bounded (``limits``).
 """
 
 import math
@@ -13,11 +14,13 @@ from typing import Any
 
 import yaml
 
+from controlplane.declarative.limits import EXPANSION_ALLOWANCE, EXPANSION_FACTOR, expansion_bound
+
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 # First characters of plain scalars YAML 1.1 may read as something other than a string.
 _MAYBE_TYPED = frozenset("yYnNtTfFoO-+0123456789.<~=")
-# A file whose aliases expand to more values than this is refused ("billion laughs").
+# However large the file, no more values than this in all, aliases written out.
 MAX_EXPANDED_VALUES = 20_000_000
 
 
@@ -27,6 +30,10 @@ class YAMLProblem(Exception):
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+
+
+class AliasBomb(YAMLProblem):
+    """The file's aliases expand it past the bound; ``line`` is where it was crossed."""
 
 
 class _Loader(_Parser):
@@ -76,7 +83,8 @@ class _Builder:
     def __init__(self, loader: _Loader) -> None:
         self.loader = loader
         self.anchors: dict[str, tuple[Any, int]] = {}
-        self.expanded = 0
+        self.expanded = 0  # values in the document with every alias written out
+        self.written = 0  # values the file writes itself
 
     def document(self) -> Any:
         self.loader.get_event()  # stream start
@@ -101,7 +109,8 @@ class _Builder:
             value = self._sequence()
         else:
             value = self._mapping()
-        self._spend(1)
+        self.written += 1
+        self.expanded += 1
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, self.expanded - before)
         return value
@@ -111,7 +120,8 @@ class _Builder:
         if known is None:
             mark = event.start_mark
             raise YAMLProblem(f"unknown alias '{event.anchor}'", mark.line + 1, mark.column + 1)
-        self._spend(known[1])
+        self.expanded += known[1]
+        self._check_expansion(event)
         return known[0]
 
     def _sequence(self) -> list[Any]:
@@ -148,10 +158,23 @@ class _Builder:
             raise YAMLProblem(f"unsupported YAML tag {tag}", mark.line + 1, mark.column + 1)
         return convert(event.value)
 
-    def _spend(self, values: int) -> None:
-        self.expanded += values
-        if self.expanded > MAX_EXPANDED_VALUES:
-            raise YAMLProblem("the file's YAML aliases expand to too much data")
+    def _check_expansion(self, event: Any) -> None:
+        """Refuse at the alias that takes the expansion past the bound, naming it.
+
+        The bound counts what was written before the alias, not the whole file: checking as
+        we go keeps the work bounded too (merge keys copy what they merge).
+        """
+        added = self.expanded - self.written
+        if added <= expansion_bound(self.written) and self.expanded <= MAX_EXPANDED_VALUES:
+            return
+        mark = event.start_mark
+        raise AliasBomb(
+            f"alias '{event.anchor}' brings the file to {self.expanded:,} values from the "
+            f"{self.written:,} it writes; aliases may add at most {EXPANSION_FACTOR} times the "
+            f"values a file writes, or {EXPANSION_ALLOWANCE:,} values, whichever is more",
+            mark.line + 1,
+            mark.column + 1,
+        )
 
 
 def _is_merge(event: Any) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from controlplane.declarative.deck_yaml import YAMLProblem, load_yaml
+from controlplane.declarative.deck_yaml import AliasBomb, YAMLProblem, load_yaml
 from controlplane.declarative.errors import InvalidDeclarativeConfig, Problem, Problems
 
 ENV_TEMPLATE = re.compile(r"\$\{\{\s*env\s+\"([^\"]*)\"\s*\}\}")
@@ -66,6 +66,10 @@ def _parse_json(text: str) -> Any:
 def _parse_yaml(text: str) -> Any:
     try:
         return load_yaml(text)
+    except AliasBomb as exc:
+        # Valid YAML, refused for its size: "could not parse" would send the reader astray.
+        where = f"at line {exc.line}, column {exc.column}"
+        raise _unreadable(f"YAML aliases expand the file too much {where}: {exc.message}") from None
     except YAMLProblem as exc:
         where = f" at line {exc.line}, column {exc.column}" if exc.line is not None else ""
         raise _unreadable(f"could not parse YAML{where}: {exc.message}") from None

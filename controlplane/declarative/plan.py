@@ -11,6 +11,7 @@ refused whole.
 """
 
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,8 @@ class _Planner:
         self.unchanged_ids: dict[str, set[str]] = {}
         self.together: dict[str, dict[Any, str]] = {}
         self.now = now_ts()
+        # Joined once: each refused claim quotes them, and a file may list thousands.
+        self.select_tags_text = ", ".join(flat.options.select_tags)
         self.done = 0
         self.total = flat.count()
 
@@ -251,15 +254,16 @@ class _Planner:
     def _match_by_content(self, kind: str, items: list[_Staged]) -> None:
         if not items or not self.current.of_type(kind):
             return
-        candidates: dict[bytes, list[StoredEntity]] = {}
+        # Deques: many identical rows (targets, unnamed routes) made list.pop(0) quadratic.
+        candidates: dict[bytes, deque[StoredEntity]] = {}
         for row in self.current.of_type(kind).values():
             if self._claimable(kind, row):
-                candidates.setdefault(_content_key(kind, row.data), []).append(row)
+                candidates.setdefault(_content_key(kind, row.data), deque()).append(row)
         for item in items:
             assert item.data is not None
             rows = candidates.get(_content_key(kind, item.data))
             while rows:
-                row = rows.pop(0)
+                row = rows.popleft()
                 if self._claimable(kind, row):
                     self._claim(item, row)
                     break
@@ -270,7 +274,7 @@ class _Planner:
     def _claim(self, item: _Staged, existing: StoredEntity) -> None:
         kind = item.entity.entity_type
         if not self._managed(existing):
-            tags = ", ".join(self.flat.options.select_tags)
+            tags = self.select_tags_text
             message = (
                 f"matches the existing {kind} entity {existing.entity_id}, which this file does "
                 f"not manage: it does not have all of the select_tags ({tags})"
@@ -358,7 +362,7 @@ class _Planner:
             return True
         schema = get_schema(row.entity_type)
         if "tags" in schema.field_names:
-            tags = row.data.get("tags") or []
+            tags = set(row.data.get("tags") or ())  # a set: this runs for every stored row
             return all(tag in tags for tag in select_tags)
         # Memberships have no tags: they belong to the file that manages either side.
         for name, foreign in schema.foreign_keys.items():

@@ -124,3 +124,21 @@ def test_schemas_require_auth(core: Url) -> None:
     assert APIClient().get(core("/schemas/services")).status_code == 401
     assert APIClient().get(core("/schemas/plugins/cors")).status_code == 401
     assert APIClient().post(core("/schemas/services/validate"), {}).status_code == 401
+
+
+def test_a_viewer_validates_95000_tags_under_the_body_limit(
+    viewer_api: APIClient, core: Url
+) -> None:
+    # Issue 9 item 5: checking set uniqueness against a list made this take 61 s.
+    body = {"host": "example.com", "tags": [f"t{i:06d}" for i in range(95_000)]}
+    response = viewer_api.post(core("/schemas/services/validate"), body, format="json")
+    assert response.status_code == 200, response.content[:300]
+
+
+def test_validate_refuses_a_route_regex_too_nested_to_compile(
+    owner_api: APIClient, core: Url
+) -> None:
+    body = {"paths": ["~/" + "(" * 5000 + ")" * 5000]}
+    response = owner_api.post(core("/schemas/routes/validate"), body, format="json")
+    assert response.status_code == 400
+    assert "too many nested groups" in response.json()["fields"]["paths"]

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from controlplane.api.views.declarative import DeclarativeConfigView
 from controlplane.models import ConfigVersion, ControlPlane, Entity
+from tests.support.yaml_bombs import BILLION_LAUGHS
 
 FILE = """
 _format_version: "3.0"
@@ -188,3 +189,14 @@ def test_syncing_an_export_changes_nothing(owner_api: APIClient, cp: ControlPlan
     response = post_yaml(owner_api, cp, exported)
     assert response.json()["summary"]["total_changes"] == 0
     assert response.json()["config_version"] == 1
+
+
+def test_a_yaml_alias_bomb_is_kongs_error_14_and_writes_nothing(
+    owner_api: APIClient, cp: ControlPlane
+) -> None:
+    response = post_yaml(owner_api, cp, BILLION_LAUGHS)
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["name"]) == (14, "invalid declarative configuration")
+    assert "YAML aliases expand the file too much at line" in body["fields"]["file"]
+    assert not Entity.objects.filter(control_plane=cp).exists()

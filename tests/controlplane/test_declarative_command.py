@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from controlplane.models import ControlPlane, Organization
 from controlplane.services.control_planes import create_control_plane
+from tests.support.yaml_bombs import BILLION_LAUGHS
 
 FILE = "services:\n- name: billing\n  host: billing.internal\n"
 
@@ -81,3 +82,12 @@ def test_a_large_file_syncs_with_a_progress_bar(cp: ControlPlane, tmp_path: Path
     path = tmp_path / "big.yaml"
     path.write_text("services:\n" + services)
     assert "services: 3000 created" in run("sync", "--control-plane", "default", str(path))
+
+
+def test_a_yaml_alias_bomb_is_refused_and_writes_nothing(cp: ControlPlane, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BILLION_LAUGHS)
+    with pytest.raises(CommandError, match="YAML aliases expand the file too much at line"):
+        run("sync", "--control-plane", "default", str(path))
+    cp.refresh_from_db()
+    assert cp.config_version == 0

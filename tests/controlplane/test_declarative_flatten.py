@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from controlplane.declarative import limits
 from controlplane.declarative.errors import Problems
 from controlplane.declarative.flatten import FlatConfig, flatten
 
@@ -120,3 +121,55 @@ def test_unknown_info_fields_are_problems() -> None:
 def test_the_default_workspace_is_accepted() -> None:
     _, problems = flat({"_workspace": "default"})
     assert not problems
+
+
+def _defaults_file(services: int, tags: int) -> dict[str, Any]:
+    return {
+        "_info": {"defaults": {"service": {"tags": [f"t{i}" for i in range(tags)]}}},
+        "services": [{"name": f"s{i}", "host": "h"} for i in range(services)],
+    }
+
+
+def test_defaults_within_the_expansion_bound_fill_every_entity() -> None:
+    config, problems = flat(_defaults_file(services=20, tags=1000))
+    assert not problems
+    assert all(len(s.body["tags"]) == 1000 for s in config.entities["services"])
+
+
+def test_defaults_that_expand_the_file_past_the_bound_are_refused_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A default is copied into every entity: a large one multiplies validation like an alias.
+    monkeypatch.setattr(limits, "EXPANSION_ALLOWANCE", 0)
+    config, problems = flat(_defaults_file(services=20, tags=1000))
+    assert len(problems.items) == 1
+    problem = problems.items[0]
+    assert problem.where.startswith("services[name=s")
+    assert "_info.defaults, _plugin_configs and select_tags add more than" in problem.message
+    assert "at most 10 times the values the file writes" in problem.message
+    assert "tags" not in config.entities["services"][-1].body
+
+
+def test_shared_plugin_configs_count_against_the_same_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(limits, "EXPANSION_ALLOWANCE", 0)
+    shared = {"origins": [f"o{i}" for i in range(1000)]}
+    plugins = [{"name": "cors", "instance_name": f"c{i}", "_config": "big"} for i in range(20)]
+    _, problems = flat({"_plugin_configs": {"big": shared}, "plugins": plugins})
+    assert len(problems.items) == 1
+    assert "_plugin_configs and select_tags add more than" in problems.items[0].message
+
+
+def test_select_tags_count_against_the_same_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "EXPANSION_ALLOWANCE", 0)
+    select_tags = [f"t{i}" for i in range(1000)]
+    services = [{"name": f"s{i}", "host": "h"} for i in range(20)]
+    _, problems = flat({"_info": {"select_tags": select_tags}, "services": services})
+    assert len(problems.items) == 1
+    assert "select_tags add more than" in problems.items[0].message
+
+
+def test_select_tags_are_added_beside_tags_that_are_not_strings() -> None:
+    config, _ = flat({"_info": {"select_tags": ["a"]}, "services": [{"tags": [{"x": 1}]}]})
+    assert config.entities["services"][0].body["tags"] == [{"x": 1}, "a"]

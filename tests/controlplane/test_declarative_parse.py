@@ -2,8 +2,9 @@
 
 import pytest
 
-from controlplane.declarative import deck_yaml, parse
+from controlplane.declarative import deck_yaml, limits, parse
 from controlplane.declarative.errors import InvalidDeclarativeConfig
+from tests.support.yaml_bombs import BILLION_LAUGHS
 
 
 def refused(source: str | bytes) -> str:
@@ -35,13 +36,60 @@ def test_anchors_aliases_and_merge_keys_work() -> None:
     assert document["same"] == {"host": "h", "port": 1}
 
 
-def test_aliases_that_expand_without_bound_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_billion_laughs_is_refused_at_the_alias_that_crosses_the_bound() -> None:
+    message = refused(BILLION_LAUGHS)
+    assert message.startswith("file: YAML aliases expand the file too much at line 5, column")
+    assert "alias 'lol3'" in message
+    assert "at most 10 times the values a file writes, or 100,000 values" in message
+
+
+def test_aliases_may_add_up_to_ten_times_what_the_file_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(limits, "EXPANSION_ALLOWANCE", 0)
+
+    # Before the aliases the file writes 12 values: key a, its list and 9 items, key b.
+    # Each alias adds the 10 values of the anchored list: 12 aliases add 120, the bound.
+    def file(aliases: int) -> str:
+        return "a: &a [x, x, x, x, x, x, x, x, x]\nb: [" + ", ".join(["*a"] * aliases) + "]\n"
+
+    assert len(parse.load_document(file(12))["b"]) == 12
+    assert "alias 'a' brings the file to 142 values from the 12 it writes" in refused(file(13))
+
+
+def test_aliases_in_a_large_file_are_bounded_even_under_the_allowance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(deck_yaml, "MAX_EXPANDED_VALUES", 1000)
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for level in "bcdef":
         previous = chr(ord(level) - 1)
         lines.append(f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}]")
-    assert "expand to too much data" in refused("\n".join(lines))
+    assert "YAML aliases expand the file too much" in refused("\n".join(lines))
+
+
+def test_a_decK_file_with_a_few_ordinary_anchors_reads_as_written_out() -> None:
+    text = """_format_version: "3.0"
+_anchors:
+  timeouts: &timeouts {connect_timeout: 5000, read_timeout: 5000}
+  tags: &tags [team-billing, tier-1]
+services:
+- name: billing
+  host: billing.internal
+  <<: *timeouts
+  tags: *tags
+  routes:
+  - {name: invoices, paths: [/invoices], tags: *tags}
+- name: payments
+  host: payments.internal
+  <<: *timeouts
+  read_timeout: 9000
+  tags: *tags
+"""
+    services = parse.load_document(text)["services"]
+    assert services[0]["connect_timeout"] == 5000 and services[0]["read_timeout"] == 5000
+    assert services[1]["read_timeout"] == 9000
+    assert services[0]["routes"][0]["tags"] == ["team-billing", "tier-1"]
 
 
 def test_unparseable_yaml_names_line_and_column() -> None:

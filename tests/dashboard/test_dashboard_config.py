@@ -10,6 +10,7 @@ from django.test import Client
 
 from controlplane.models import ConfigVersion, ControlPlane, Entity
 from controlplane.services.entities import create_entity
+from tests.support.yaml_bombs import BILLION_LAUGHS
 
 FILE = """_format_version: "3.0"
 services:
@@ -139,6 +140,17 @@ def test_an_invalid_file_shows_kongs_error_and_changes_nothing(
     )
     assert response.status_code == 400
     assert b"declarative config is invalid" in response.content
+    assert not Entity.objects.filter(control_plane=cp).exists()
+
+
+def test_a_yaml_alias_bomb_is_refused_with_a_clear_error(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    response = alice_client.post(
+        f"/control-planes/{cp.pk}/config/upload/", {"text": BILLION_LAUGHS}
+    )
+    assert response.status_code == 400
+    assert b"YAML aliases expand the file too much at line" in response.content
     assert not Entity.objects.filter(control_plane=cp).exists()
 
 
