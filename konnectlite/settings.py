@@ -6,9 +6,11 @@ switch the same code to PostgreSQL and channels-redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KONNECTLITE_VAR_DIR", BASE_DIR / "var"))
@@ -48,10 +50,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "controlplane",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "konnectlite.security.security_headers_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -59,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "konnectlite.urls"
@@ -67,6 +73,67 @@ AUTH_USER_MODEL = "controlplane.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Failed dashboard sign-ins are throttled per account and per client address (django-axes):
+# after KONNECTLITE_LOGIN_FAILURE_LIMIT failures, either one is refused, even with the right
+# password, until KONNECTLITE_LOGIN_LOCKOUT_MINUTES pass without another attempt. API tokens
+# do not go through authenticate(), so they are never throttled.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("KONNECTLITE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KONNECTLITE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The sign-in form's field: authenticate() is called with username=, not with email=.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "controlplane.dashboard.views.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "controlplane.dashboard.views.accounts.client_address"
+# Behind a reverse proxy every request comes from the proxy's address; this names the header
+# in which the proxy passes on the client's (the last address in it is the one it added).
+KONNECTLITE_CLIENT_IP_HEADER = os.environ.get("KONNECTLITE_CLIENT_IP_HEADER", "")
+# Only failures are tracked; a log row for every successful sign-in would grow for ever.
+AXES_DISABLE_ACCESS_LOG = True
+
+
+def https_mode() -> str:
+    """``auto``: per request (TLS or the proxy's header); ``on``: always HTTPS; ``off``: never."""
+    value = os.environ.get("KONNECTLITE_HTTPS", "auto").strip().lower()
+    modes = {"auto": "auto", "on": "on", "true": "on", "1": "on", "off": "off", "false": "off"}
+    if value not in modes:
+        raise ImproperlyConfigured(f"KONNECTLITE_HTTPS must be auto, on or off, not {value!r}")
+    return modes[value]
+
+
+def proxy_ssl_header() -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` (meaning ``https``) or ``Name=value``, as Django's META key."""
+    value = os.environ.get("KONNECTLITE_PROXY_SSL_HEADER", "").strip()
+    if not value:
+        return None
+    name, _, expected = value.partition("=")
+    return "HTTP_" + name.strip().upper().replace("-", "_"), expected.strip() or "https"
+
+
+# Secure cookies and HSTS when the site is served over HTTPS (konnectlite/security.py).
+KONNECTLITE_HTTPS = https_mode()
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header()
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KONNECTLITE_HTTPS == "on"
+KONNECTLITE_HSTS_SECONDS = env_int("KONNECTLITE_HSTS_SECONDS", 365 * 24 * 3600)
+# The dashboard loads only its own static files (vendored htmx, app.js, app.css), with no
+# inline script or style; data: is for the inline SVG favicon; 'self' covers its WebSocket.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 TEMPLATES = [
     {

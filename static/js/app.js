@@ -15,6 +15,14 @@
   document.addEventListener("htmx:wsClose", function () { setLive("closed", "reconnecting…"); });
   document.addEventListener("htmx:wsError", function () { setLive("closed", "reconnecting…"); });
 
+  // Polling fallbacks ([data-poll-while-offline]) skip their turn while the live socket is
+  // open or the tab is hidden. Here and not in an hx-trigger filter: the CSP forbids eval.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt;
+    if (!source || !source.hasAttribute("data-poll-while-offline")) return;
+    if (window.konnectliteLive || document.visibilityState !== "visible") event.preventDefault();
+  });
+
   // Copy buttons: <code data-copy-source>…</code><button data-copy>Copy</button>
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

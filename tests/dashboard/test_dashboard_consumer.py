@@ -78,14 +78,6 @@ async def test_another_organizations_control_plane_is_refused(cp: ControlPlane, 
     assert not connected and code == 4404
 
 
-def test_only_the_dashboard_socket_checks_the_origin_and_uses_the_session() -> None:
-    from channels.security.websocket import OriginValidator
-
-    routes = {str(r.pattern): r.callback for r in websocket_application.routes}
-    assert isinstance(routes["ws/control-planes/<uuid:cp_id>/live"], OriginValidator)
-    assert not isinstance(routes["v2/dataplane/sync"], OriginValidator)
-
-
 def first_ids(frames: list[str]) -> list[str]:
     """The id of each frame's first element: which partial each frame swaps."""
     return [re.search(r'id="([^"]+)"', frame).group(1) for frame in frames]  # type: ignore[union-attr]

@@ -1,10 +1,15 @@
 """Signing in and out, and choosing the organization to work in."""
 
+import math
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -28,6 +33,33 @@ sign_in = LoginView.as_view(
     redirect_authenticated_user=True,
 )
 sign_out = LogoutView.as_view()
+
+
+def locked_out(request: HttpRequest, *_: Any) -> HttpResponse:
+    """django-axes' lockout response: the sign-in page again, saying when to try again.
+
+    Axes calls this with varying extra arguments (the original response, the credentials),
+    and not all of them in the same order under ASGI, so none are used.
+    """
+    form = EmailAuthenticationForm(request, initial={"username": request.POST.get("username")})
+    context = {"form": form, "next": request.POST.get("next", ""), "throttled": lockout_message()}
+    return render(request, "accounts/login.html", context, status=429)
+
+
+def lockout_message() -> str:
+    minutes = max(1, math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address failed sign-ins are counted against: the proxy's header when one is named."""
+    if settings.KONNECTLITE_CLIENT_IP_HEADER:
+        meta_key = "HTTP_" + settings.KONNECTLITE_CLIENT_IP_HEADER.upper().replace("-", "_")
+        forwarded = request.META.get(meta_key, "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR")
 
 
 @login_required
