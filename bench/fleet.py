@@ -33,7 +33,7 @@ class Receipt:
     """One version as a node received it."""
 
     version: int
-    kind: str  # "delta" or "full"
+    kind: str  # a protocol.PayloadType: "delta" or "snapshot"
     wire_bytes: int
     raw_bytes: int  # 0 when a snapshot was read only as far as its header
     latency_ms: float  # from the commit time the message carries to the ack being sent
@@ -119,7 +119,7 @@ class LightNode:
         elif kind == protocol.DELTA:
             await self._on_delta(message, wire_bytes, raw_bytes)
         elif kind == protocol.SNAPSHOT:
-            await self._acknowledge("full", message, message["version"], wire_bytes, raw_bytes)
+            await self._acknowledge("snapshot", message, message["version"], wire_bytes, raw_bytes)
         elif kind == protocol.ERROR:
             self.problems.append(f"{self.identity.name}: error {message}")
 

@@ -9,6 +9,8 @@ joined only by its connections, for events about that one node.
 
 from typing import Any
 
+from kongcore.protocol import SyncMode
+
 # A delta frame at most this large rides inside the event itself, so that delivering it to an
 # up-to-date node needs no database query. Larger ones are read once per process instead.
 INLINE_FRAME_LIMIT = 256 * 1024
@@ -33,30 +35,32 @@ def sync_version(
     version: int,
     config_hash: str,
     committed_at: float,
-    incremental_sync: bool,
+    sync_mode: SyncMode,
+    revocation_epoch: int,
     frame: str | bytes | None,
     raw_bytes: int,
 ) -> dict[str, Any]:
-    """A new version was committed; ``frame`` is its encoded delta message, or None if large."""
+    """A new version was committed; ``frame`` is its encoded delta message, or None if large.
+
+    ``revocation_epoch`` counts the revocations committed before it: a connection checks its
+    node against them before delivering the version.
+    """
     return {
         "type": "sync.version",
         "control_plane_id": control_plane_id,
         "version": version,
         "hash": config_hash,
         "committed_at": committed_at,
-        "incremental_sync": incremental_sync,
+        "sync_mode": sync_mode,
+        "revocation_epoch": revocation_epoch,
         "frame": frame,
         "raw_bytes": raw_bytes,
     }
 
 
-def sync_settings(*, control_plane_id: str, incremental_sync: bool) -> dict[str, Any]:
-    """The control plane's sync settings changed; connections re-evaluate their mode."""
-    return {
-        "type": "sync.settings",
-        "control_plane_id": control_plane_id,
-        "incremental_sync": incremental_sync,
-    }
+def sync_settings(*, control_plane_id: str, sync_mode: SyncMode) -> dict[str, Any]:
+    """The control plane's sync mode changed; connections re-evaluate their own."""
+    return {"type": "sync.settings", "control_plane_id": control_plane_id, "sync_mode": sync_mode}
 
 
 def sync_revoke(*, control_plane_id: str, node_id: str | None) -> dict[str, Any]:

@@ -80,6 +80,6 @@ def node(node: DataPlaneNode) -> dict[str, Any]:
         "last_commit_to_ack_ms": node.last_commit_to_ack_ms,
         "last_ping": node.last_ping.isoformat() if node.last_ping else None,
         "delta_count": node.delta_count,
-        "full_sync_count": node.full_sync_count,
+        "snapshot_count": node.snapshot_count,
         "registered_at": node.registered_at.isoformat(),
     }

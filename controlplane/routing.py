@@ -8,7 +8,7 @@ from django.urls import path
 
 from controlplane.consumers.dashboard import DashboardConsumer
 from controlplane.consumers.origin import OriginGuard, has_no_origin, is_own_or_trusted_origin
-from controlplane.consumers.sync import SyncConsumer
+from controlplane.sync.consumer import SyncConsumer
 from kongcore import protocol
 
 websocket_urlpatterns: list[Any] = [

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from dataplane.cache import Cache
 from dataplane.changes import ChangeError, index_snapshot, plan_delta
@@ -101,7 +101,7 @@ class Applier:
                 self.store.replace_config(entities, version=version, config_hash=config_hash)
         except _Refused as refusal:
             return self._nack(version, refusal)
-        record = self._finish("full", incoming)
+        record = self._finish("snapshot", incoming)
         log.info(
             "snapshot applied (%s): version %d, %d entities, %d bytes on the wire (%d raw), %.2f ms",
             reason,
@@ -140,7 +140,7 @@ class Applier:
         _check_hash(f"snapshot {version}", message["hash"], config_hash)
         return entities, config_hash
 
-    def _finish(self, kind: Literal["delta", "full"], incoming: Incoming) -> SyncRecord:
+    def _finish(self, kind: protocol.PayloadType, incoming: Incoming) -> SyncRecord:
         apply_ms = round((time.perf_counter() - incoming.started) * 1000, 3)
         record = SyncRecord(
             kind, self.store.version, time.time(), incoming.wire_bytes, incoming.raw_bytes, apply_ms

@@ -24,7 +24,7 @@ from dataplane.registration import RegistrationError, register_node
 from dataplane.status import parse_listen
 from dataplane.store import StoreError
 from dataplane.version import AGENT_VERSION
-from kongcore.protocol import SyncMode
+from kongcore.protocol import FULL, INCREMENTAL, SyncMode
 
 TOKEN_ENV = "KONNECTLITE_DP_TOKEN"
 INCREMENTAL_ENV = "KONNECTLITE_INCREMENTAL_SYNC"
@@ -193,7 +193,7 @@ def _sync_mode(flag: str | None, parser: argparse.ArgumentParser) -> SyncMode:
     value = (flag or os.environ.get(INCREMENTAL_ENV) or "on").strip().lower()
     if value not in ("on", "off"):
         parser.error(f"${INCREMENTAL_ENV} must be on or off, not {value!r}")
-    return "incremental" if value == "on" else "full"
+    return INCREMENTAL if value == "on" else FULL
 
 
 def _label(value: str) -> tuple[str, str]:

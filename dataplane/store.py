@@ -18,10 +18,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kongcore import hashing
-from kongcore.protocol import Operation
+from kongcore.protocol import Operation, PayloadType
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class StoreError(Exception):
 class SyncRecord:
     """How the current version arrived; shown at /status as ``last_sync``."""
 
-    type: Literal["delta", "full"]
+    type: PayloadType
     version: int
     at: float
     wire_bytes: int
@@ -281,6 +281,8 @@ def _decode_sync_record(raw: str | None) -> SyncRecord | None:
     value = json.loads(raw) if raw else None
     if not isinstance(value, dict):
         return None
+    if value.get("type") == "full":  # written by an agent before payloads were named "snapshot"
+        value["type"] = "snapshot"
     try:
         return SyncRecord(**value)
     except TypeError:

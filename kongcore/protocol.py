@@ -33,7 +33,14 @@ PONG: Final = "pong"
 NODE_MESSAGE_TYPES: Final = frozenset({HELLO, ACK, NACK, PING, PONG})
 SERVER_MESSAGE_TYPES: Final = frozenset({WELCOME, DELTA, SNAPSHOT, ERROR, PING, PONG})
 
+# The one vocabulary for sync modes inside the code (the agent's CLI keeps Kong's on|off, and
+# the control plane's API Konnect's ``incremental_sync``; both translate at their edge).
 SyncMode = Literal["incremental", "full"]
+INCREMENTAL: Final[SyncMode] = "incremental"
+FULL: Final[SyncMode] = "full"
+SYNC_MODES: Final[tuple[SyncMode, ...]] = (INCREMENTAL, FULL)
+# What a node received for a version: a delta or a snapshot, named as the message types are.
+PayloadType = Literal["delta", "snapshot"]
 Operation = Literal["create", "update", "delete"]
 
 # Close codes (RFC 6455 reserves 4000-4999 for applications).
@@ -242,7 +249,7 @@ def check_fields(message: dict[str, Any], allowed: frozenset[str]) -> str:
         if not isinstance(value, types) or isinstance(value, bool):
             expected = " or ".join(t.__name__ for t in types)
             raise ProtocolError(CLOSE_PROTOCOL_ERROR, f"'{kind}.{name}' must be a {expected}")
-    if kind in (HELLO, WELCOME) and message["sync_mode"] not in ("incremental", "full"):
+    if kind in (HELLO, WELCOME) and message["sync_mode"] not in SYNC_MODES:
         raise ProtocolError(CLOSE_PROTOCOL_ERROR, f"'{kind}.sync_mode' must be incremental or full")
     return str(kind)
 

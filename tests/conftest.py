@@ -144,3 +144,13 @@ def close_async_thread_connections(request: pytest.FixtureRequest) -> Any:
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+@pytest.fixture
+def published(monkeypatch: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every (group, event) the code publishes to the channel layer, in order."""
+    from controlplane.sync import publish
+
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(publish, "publish", lambda group, event: sent.append((group, event)))
+    return sent

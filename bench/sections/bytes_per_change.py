@@ -45,7 +45,7 @@ async def measure(ctx: Context) -> dict[str, Any]:
 
 
 def _row(operation: str, incremental: Receipt, full: Receipt) -> dict[str, Any]:
-    if incremental.kind != "delta" or full.kind != "full":
+    if incremental.kind != "delta" or full.kind != "snapshot":
         raise AssertionError(f"{operation}: got {incremental.kind} and {full.kind}")
     return {
         "operation": operation,

@@ -62,7 +62,7 @@ async def _run(
         await fleet.close()
     receipts = fleet.receipts(versions)
     kinds = {r.kind for r in receipts}
-    if kinds != {"delta" if mode == "incremental" else "full"}:
+    if kinds != {"delta" if mode == "incremental" else "snapshot"}:
         raise AssertionError(f"{mode} nodes received {kinds}")
     return {
         "mode": mode,

@@ -134,7 +134,7 @@ def _peak(probe: ProcessProbe, holding: int, how: str) -> dict[str, Any]:
 
 def _applied(one: Watched, version: int) -> float:
     status = one.agent.wait_version(version, 120)
-    expected_type = "delta" if one.mode == "incremental" else "full"
+    expected_type = "delta" if one.mode == "incremental" else "snapshot"
     if status["last_sync"]["type"] != expected_type:
         raise BenchFailure(f"{one.mode} agent received {status['last_sync']['type']}")
     return float(status["last_sync"]["apply_ms"])

@@ -130,7 +130,7 @@ async def _catch_up(ctx: Context, maker: ChangeMaker, fleet: Fleet, strict: bool
         "complete": complete,
         "reached": _count_at(fleet, last),
         "deltas": sum(1 for r in received if r.kind == "delta"),
-        "snapshots": sum(1 for r in received if r.kind == "full"),
+        "snapshots": sum(1 for r in received if r.kind == "snapshot"),
         "wire_mb": megabytes(sum(r.wire_bytes for r in received)),
     }
 

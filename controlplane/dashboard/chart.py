@@ -1,4 +1,4 @@
-"""The sync-traffic chart: bytes sent per version, as deltas and as full snapshots.
+"""The sync-traffic chart: bytes sent per version, as deltas and as snapshots.
 
 The geometry is computed here and drawn by the ``sync-chart`` partial as inline SVG, so the
 page and its live updates draw it the same way with no JavaScript. The y axis is
@@ -18,7 +18,7 @@ from controlplane.models import ControlPlane, NodeSyncRecord
 VERSIONS_SHOWN = 30
 WIDTH, HEIGHT = 760, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 12, 30
-KINDS = ("delta", "full")
+KINDS = ("delta", "snapshot")
 MAX_BAR_WIDTH = 28.0
 
 
@@ -117,7 +117,7 @@ def _bar(s: Sent, index: int, slot: float, low: int, high: int) -> Bar:
     offset = 0 if s.kind == "delta" else 1
     x = LEFT + slot * index + slot / 2 - width + offset * width
     y = _y(max(s.bytes, 1), low, high)
-    noun = "incremental (delta)" if s.kind == "delta" else "full snapshot"
+    noun = "delta" if s.kind == "delta" else "snapshot"
     per_node = s.bytes // s.nodes if s.nodes else 0
     title = (
         f"v{s.version} · {noun} · {s.nodes} node{'s' if s.nodes != 1 else ''} · "

@@ -19,6 +19,8 @@ class ConfigVersion(models.Model):
     # Size of this version's delta message, uncompressed and as sent.
     raw_bytes = models.BigIntegerField(default=0)
     wire_bytes = models.BigIntegerField(default=0)
+    # The control plane's revocation_epoch when this version committed.
+    revocation_epoch = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 
 from controlplane.models.tenancy import Organization
+from kongcore import protocol
 from kongcore.hashing import EMPTY_HASH
 
 
@@ -21,6 +22,10 @@ class ControlPlane(models.Model):
     # writer changes them, under a row lock, so versions never skip or repeat.
     config_version = models.BigIntegerField(default=0)
     config_hash = models.CharField(max_length=64, default=EMPTY_HASH)
+    # Grows by one with every node revocation, under the same row lock as versions, so a
+    # version records how many revocations committed before it. A sync connection delivers a
+    # version only after it has checked its node against revocations up to that count.
+    revocation_epoch = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -32,3 +37,8 @@ class ControlPlane(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sync_mode(self) -> protocol.SyncMode:
+        """The mode this control plane offers; ``incremental_sync`` is Konnect's API name."""
+        return protocol.INCREMENTAL if self.incremental_sync else protocol.FULL

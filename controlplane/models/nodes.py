@@ -7,6 +7,7 @@ from django.db import models
 from controlplane.models.control_planes import ControlPlane
 from controlplane.models.tenancy import User
 from controlplane.models.tokens import BearerToken
+from kongcore import protocol
 from kongcore.hashing import EMPTY_HASH
 
 
@@ -17,11 +18,6 @@ class RegistrationToken(BearerToken):
         ControlPlane, on_delete=models.CASCADE, related_name="registration_tokens"
     )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-
-
-class SyncMode(models.TextChoices):
-    INCREMENTAL = "incremental"
-    FULL = "full"
 
 
 class DataPlaneNode(models.Model):
@@ -35,7 +31,9 @@ class DataPlaneNode(models.Model):
     registered_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     sync_mode = models.CharField(
-        max_length=12, choices=SyncMode.choices, default=SyncMode.INCREMENTAL
+        max_length=12,
+        choices=[(mode, mode) for mode in protocol.SYNC_MODES],
+        default=protocol.INCREMENTAL,
     )
     connected = models.BooleanField(default=False)
     config_version = models.BigIntegerField(default=0)
@@ -47,7 +45,7 @@ class DataPlaneNode(models.Model):
     last_commit_to_ack_ms = models.FloatField(null=True, blank=True)
     last_ping = models.DateTimeField(null=True, blank=True)
     delta_count = models.BigIntegerField(default=0)
-    full_sync_count = models.BigIntegerField(default=0)
+    snapshot_count = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["name", "id"]
@@ -62,7 +60,7 @@ class NodeSyncRecord(models.Model):
     node = models.ForeignKey(DataPlaneNode, on_delete=models.CASCADE, related_name="sync_records")
     control_plane = models.ForeignKey(ControlPlane, on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
-    payload_type = models.CharField(max_length=5)  # "delta" or "full"
+    payload_type = models.CharField(max_length=8)  # a protocol.PayloadType
     version = models.BigIntegerField()
     wire_bytes = models.BigIntegerField()
     raw_bytes = models.BigIntegerField()

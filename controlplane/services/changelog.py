@@ -2,8 +2,8 @@
 
 ``versioned_write`` is the one door through which entity writes pass. It locks the control
 plane's row, lets the caller make its changes through a ``VersionWriter``, then, in the same
-transaction, records the version, its changes and the new config hash. After commit it
-publishes the version's delta, serialized once, to the control plane's sync group.
+transaction, records the version, its changes and the new config hash. What happens after
+commit (announcing the version to nodes and dashboards) belongs to ``controlplane.sync``.
 """
 
 import time
@@ -11,17 +11,16 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from controlplane import events
 from controlplane.errors import NotFound
 from controlplane.models import Change, ConfigVersion, ControlPlane
-from controlplane.services.publisher import publish
+from controlplane.sync import announce
+from controlplane.sync.frames import encode_delta
 from kongcore import hashing, protocol
 
 
@@ -72,14 +71,12 @@ def _commit_version(writer: VersionWriter) -> ConfigVersion:
     cp = writer.control_plane
     now = timezone.now()
     new_version = cp.config_version + 1
-    message = protocol.delta(
-        from_version=cp.config_version,
-        to_version=new_version,
+    frame = encode_delta(
+        version=new_version,
         config_hash=writer.config_hash,
         committed_at=now.timestamp(),
-        changes=[protocol.wire_change(change) for change in writer.changes],
+        changes=writer.changes,
     )
-    frame = protocol.encode(message)
     version = ConfigVersion.objects.create(
         control_plane=cp,
         version=new_version,
@@ -89,6 +86,7 @@ def _commit_version(writer: VersionWriter) -> ConfigVersion:
         change_count=len(writer.changes),
         raw_bytes=frame.raw_bytes,
         wire_bytes=frame.wire_bytes,
+        revocation_epoch=cp.revocation_epoch,
     )
     Change.objects.bulk_create(_change_rows(version, writer.changes), batch_size=2000)
     ControlPlane.objects.filter(pk=cp.pk).update(
@@ -96,7 +94,7 @@ def _commit_version(writer: VersionWriter) -> ConfigVersion:
     )
     cp.config_version, cp.config_hash = new_version, writer.config_hash
     _compact(cp)
-    transaction.on_commit(partial(_publish_version, cp, version, frame))
+    announce.version_on_commit(cp, version, frame)
     return version
 
 
@@ -123,28 +121,6 @@ def _compact(cp: ControlPlane) -> None:
         config_version__control_plane=cp, config_version__version__lte=floor
     ).delete()
     ConfigVersion.objects.filter(control_plane=cp, version__lte=floor).delete()
-
-
-def _publish_version(cp: ControlPlane, version: ConfigVersion, frame: protocol.Frame) -> None:
-    inline = frame.data if frame.wire_bytes <= events.INLINE_FRAME_LIMIT else None
-    publish(
-        events.sync_group(cp.pk),
-        events.sync_version(
-            control_plane_id=str(cp.pk),
-            version=version.version,
-            config_hash=version.config_hash,
-            committed_at=version.created_at.timestamp(),
-            incremental_sync=cp.incremental_sync,
-            frame=inline,
-            raw_bytes=frame.raw_bytes,
-        ),
-    )
-    publish(
-        events.live_group(cp.pk),
-        events.live_version(
-            control_plane_id=str(cp.pk), version=version.version, config_hash=version.config_hash
-        ),
-    )
 
 
 def oldest_retained_version(cp: ControlPlane) -> int:

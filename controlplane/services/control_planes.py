@@ -1,14 +1,12 @@
 """Control planes: create, change settings, delete."""
 
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from controlplane import events
 from controlplane.errors import SchemaViolationError, UniqueViolation
 from controlplane.models import ControlPlane, Organization
-from controlplane.services.publisher import publish
+from controlplane.sync import announce
 
 EDITABLE = ("name", "description", "labels", "incremental_sync")
 
@@ -49,7 +47,7 @@ def update_control_plane(cp: ControlPlane, changes: dict[str, Any]) -> ControlPl
                 setattr(locked, name, value)
             locked.save(update_fields=[*fields, "updated_at"])
             if toggled:
-                transaction.on_commit(partial(_announce_settings, locked))
+                announce.settings_on_commit(locked)
     except IntegrityError:
         raise _name_taken(str(fields.get("name"))) from None
     return locked
@@ -60,18 +58,7 @@ def delete_control_plane(cp: ControlPlane) -> None:
     cp_id = str(cp.pk)
     with transaction.atomic():
         ControlPlane.objects.filter(pk=cp.pk).delete()
-        transaction.on_commit(
-            lambda: publish(
-                events.sync_group(cp_id), events.sync_revoke(control_plane_id=cp_id, node_id=None)
-            )
-        )
-
-
-def _announce_settings(cp: ControlPlane) -> None:
-    publish(
-        events.sync_group(cp.pk),
-        events.sync_settings(control_plane_id=str(cp.pk), incremental_sync=cp.incremental_sync),
-    )
+        announce.revocation_on_commit(cp_id, None)
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,14 @@
 """Data-plane registration tokens and nodes: register, authenticate, revoke."""
 
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from controlplane import events, representations
 from controlplane.errors import SchemaViolationError, Unauthorized
 from controlplane.models import ControlPlane, DataPlaneNode, RegistrationToken, User
-from controlplane.services.publisher import publish
-from controlplane.services.secrets import (
+from controlplane.secrets import (
     NODE_CREDENTIAL_PREFIX,
     REGISTRATION_PREFIX,
     display_prefix,
@@ -19,6 +16,7 @@ from controlplane.services.secrets import (
     new_secret,
 )
 from controlplane.services.tokens import MAX_EXPIRY_DAYS
+from controlplane.sync import announce
 
 
 def create_registration_token(
@@ -68,49 +66,28 @@ def register_node(
             version=version,
             credential_hash=hash_secret(credential),
         )
-        transaction.on_commit(partial(announce_node, node))
+        announce.node_on_commit(node)
     return node, credential
 
 
-def authenticate_node(credential: str) -> DataPlaneNode | None:
-    """The node holding ``credential``, revoked or not (the caller tells the two apart)."""
-    if not credential.startswith(NODE_CREDENTIAL_PREFIX):
-        return None
-    return (
-        DataPlaneNode.objects.select_related("control_plane")
-        .filter(credential_hash=hash_secret(credential))
-        .first()
-    )
-
-
 def revoke_node(node: DataPlaneNode) -> None:
-    """Revoke a node: its connection is closed at once and its credential refused after.
+    """Revoke a node: its connection is closed and its credential refused from now on.
 
-    The row stays, marked revoked, so that a later attempt is told "revoked" rather than
-    "unknown"; revoked nodes are no longer listed.
+    The trap this guards against: the close must not depend on a channel-layer message. The
+    revocation bumps the control plane's ``revocation_epoch`` under the row lock that every
+    version takes, so no version committed after this returns can reach the node (sync
+    connections check their node before delivering a version of a newer epoch), and a
+    connection's periodic head check closes the socket even if the message below is lost.
+    The row stays, marked revoked, so that a later attempt is told "revoked", not "unknown".
     """
     with transaction.atomic():
-        DataPlaneNode.objects.filter(pk=node.pk, revoked_at=None).update(
+        cp = ControlPlane.objects.select_for_update().get(pk=node.control_plane_id)
+        revoked = DataPlaneNode.objects.filter(pk=node.pk, revoked_at=None).update(
             revoked_at=timezone.now(), connected=False
         )
-        transaction.on_commit(partial(_disconnect, str(node.control_plane_id), str(node.pk)))
-
-
-def _disconnect(cp_id: str, node_id: str) -> None:
-    publish(events.sync_group(cp_id), events.sync_revoke(control_plane_id=cp_id, node_id=node_id))
-    publish(
-        events.live_group(cp_id),
-        events.live_node(control_plane_id=cp_id, node={"id": node_id, "deleted": True}),
-    )
-
-
-def announce_node(node: DataPlaneNode) -> None:
-    publish(
-        events.live_group(node.control_plane_id),
-        events.live_node(
-            control_plane_id=str(node.control_plane_id), node=representations.node(node)
-        ),
-    )
+        if revoked:
+            ControlPlane.objects.filter(pk=cp.pk).update(revocation_epoch=cp.revocation_epoch + 1)
+        announce.revocation_on_commit(str(cp.pk), str(node.pk))
 
 
 def _check_node_fields(name: Any, hostname: Any, labels: Any, version: Any) -> None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from controlplane.errors import SchemaViolationError
 from controlplane.models import Organization, PersonalAccessToken, User
-from controlplane.services.secrets import PAT_PREFIX, display_prefix, hash_secret, new_secret
+from controlplane.secrets import PAT_PREFIX, display_prefix, hash_secret, new_secret
 
 # last_used_at is informational; writing it on every request would make reads cost a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -8,8 +8,9 @@ was too large to ride along) is read from the database here, once, and kept in a
 import asyncio
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from controlplane.models import Change, ConfigVersion, ControlPlane, Entity
 from controlplane.sync.db import database_sync_to_async
@@ -23,7 +24,30 @@ DELTA_CACHE_BYTES = 256 * 1024 * 1024
 SNAPSHOT_CACHE_SIZE = 8
 
 
-Delta = tuple[int, float, protocol.Frame]  # version, commit time, encoded message
+class Delta(NamedTuple):
+    version: int
+    committed_at: float
+    frame: protocol.Frame
+    # The control plane's revocation count when the version committed (see ControlPlane).
+    revocation_epoch: int
+
+
+def encode_delta(
+    *, version: int, config_hash: str, committed_at: float, changes: Iterable[protocol.Change]
+) -> protocol.Frame:
+    """The delta message of one version, as every node receives it: the one place it is built.
+
+    ``changes`` hold each entity before and after, as the change log keeps them; the message
+    leaves the entity before to the node (protocol.wire_change).
+    """
+    message = protocol.delta(
+        from_version=version - 1,
+        to_version=version,
+        config_hash=config_hash,
+        committed_at=committed_at,
+        changes=[protocol.wire_change(change) for change in changes],
+    )
+    return protocol.encode(message)
 
 
 class DeltaCache:
@@ -42,14 +66,14 @@ class DeltaCache:
         return delta
 
     def put(self, cp_id: str, delta: Delta) -> None:
-        old = self._deltas.pop((cp_id, delta[0]), None)
+        old = self._deltas.pop((cp_id, delta.version), None)
         if old is not None:
-            self.bytes -= old[2].wire_bytes
-        self._deltas[(cp_id, delta[0])] = delta
-        self.bytes += delta[2].wire_bytes
+            self.bytes -= old.frame.wire_bytes
+        self._deltas[(cp_id, delta.version)] = delta
+        self.bytes += delta.frame.wire_bytes
         while len(self._deltas) > self.size or self.bytes > self.max_bytes:
             _, evicted = self._deltas.popitem(last=False)
-            self.bytes -= evicted[2].wire_bytes
+            self.bytes -= evicted.frame.wire_bytes
 
     def range(self, cp_id: str, first: int, last: int) -> list[Delta] | None:
         """Every delta from ``first`` to ``last``, or None if any is missing."""
@@ -85,7 +109,7 @@ async def delta_frames(cp_id: str, first: int, last: int) -> list[Delta]:
                 found = await _load_deltas(cp_id, first, last)
                 for delta in found:
                     deltas.put(cp_id, delta)
-    if [version for version, _, _ in found] != list(range(first, last + 1)):
+    if [delta.version for delta in found] != list(range(first, last + 1)):
         raise VersionGone(first)
     return found
 
@@ -105,17 +129,18 @@ def _load_deltas(cp_id: str, first: int, last: int) -> list[Delta]:
             "old_entity": row["old_entity"],
         }
         changes.setdefault(row["config_version_id"], []).append(change)
-    frames = []
-    for version in versions:
-        message = protocol.delta(
-            from_version=version.version - 1,
-            to_version=version.version,
-            config_hash=version.config_hash,
-            committed_at=version.created_at.timestamp(),
-            changes=[protocol.wire_change(c) for c in changes.get(version.pk, [])],
-        )
-        frames.append((version.version, version.created_at.timestamp(), protocol.encode(message)))
-    return frames
+    return [_delta(version, changes.get(version.pk, [])) for version in versions]
+
+
+def _delta(version: ConfigVersion, changes: list[protocol.Change]) -> Delta:
+    committed_at = version.created_at.timestamp()
+    frame = encode_delta(
+        version=version.version,
+        config_hash=version.config_hash,
+        committed_at=committed_at,
+        changes=changes,
+    )
+    return Delta(version.version, committed_at, frame, version.revocation_epoch)
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,7 @@ class Snapshot:
     config_hash: str
     committed_at: float
     frame: protocol.Frame
+    revocation_epoch: int
 
 
 async def snapshot_frame(cp_id: str, reason: str, version_hint: int | None = None) -> Snapshot:
@@ -166,7 +192,9 @@ def _build_snapshot(cp_id: str, reason: str) -> Snapshot:
     version before and after reading the entities means the read saw one version.
     """
     while True:
-        before = ControlPlane.objects.values("config_version", "config_hash", "updated_at")
+        before = ControlPlane.objects.values(
+            "config_version", "config_hash", "updated_at", "revocation_epoch"
+        )
         head = before.get(pk=cp_id)
         config = _read_config(cp_id)
         if before.get(pk=cp_id)["config_version"] == head["config_version"]:
@@ -178,8 +206,15 @@ def _build_snapshot(cp_id: str, reason: str) -> Snapshot:
         reason=reason,
         config=config,
     )
-    frame = protocol.encode(message, compress_threshold=0)
-    return Snapshot(head["config_version"], head["config_hash"], message["committed_at"], frame)
+    # Compressed only past COMPRESS_THRESHOLD, as every other message (docs/sync-protocol.md).
+    frame = protocol.encode(message)
+    return Snapshot(
+        head["config_version"],
+        head["config_hash"],
+        message["committed_at"],
+        frame,
+        head["revocation_epoch"],
+    )
 
 
 def _read_config(cp_id: str) -> dict[str, list[dict[str, Any]]]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from kongcore import protocol
 from kongcore.hashing import EMPTY_HASH
 
 
@@ -22,7 +23,7 @@ class Plan:
 class CatchUpInput:
     node_version: int
     node_hash: str
-    incremental: bool
+    mode: protocol.SyncMode
     cp_version: int
     cp_hash: str
     oldest_retained: int
@@ -40,7 +41,7 @@ def plan_catch_up(facts: CatchUpInput) -> Plan:
         return Plan("ahead")
     if facts.node_version == facts.cp_version:
         return Plan() if facts.node_hash == facts.cp_hash else Plan("hash_mismatch")
-    if not facts.incremental:
+    if facts.mode == protocol.FULL:
         return Plan("full_mode")
     if facts.node_version == 0 or facts.node_version + 1 < facts.oldest_retained:
         return Plan("new" if facts.node_version == 0 else "too_far_behind")

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from controlplane.models import ControlPlane, DataPlaneNode, RegistrationToken
+from controlplane.secrets import hash_secret
 from controlplane.services import nodes
-from controlplane.services.secrets import hash_secret
 
 
 def tokens_url(cp: ControlPlane) -> str:
@@ -130,7 +130,7 @@ def test_nodes_are_listed_with_their_sync_state(owner_api: APIClient, cp: Contro
         "last_commit_to_ack_ms",
         "last_ping",
         "delta_count",
-        "full_sync_count",
+        "snapshot_count",
     }
     assert expected <= set(item)
     assert (item["id"], item["connected"], item["in_sync"]) == (str(node.pk), False, True)

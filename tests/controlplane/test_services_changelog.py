@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from controlplane.errors import NotFound, UniqueViolation
 from controlplane.models import Change, ConfigVersion, ControlPlane, Entity
-from controlplane.services import changelog, entities, store
-from controlplane.services.changelog import oldest_retained_version, versioned_write
+from controlplane.services import entities, store
+from controlplane.services.changelog import versioned_write
+from controlplane.sync.log import oldest_retained_version
 from kongcore import hashing
 
 
@@ -220,10 +221,9 @@ def test_a_one_entity_write_does_not_reread_the_config(cp: ControlPlane) -> None
 
 
 def test_a_committed_version_is_published_once_after_commit(
-    cp: ControlPlane, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    cp: ControlPlane, published: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(changelog, "publish", lambda group, event: sent.append((group, event)))
+    sent = published
     with django_capture_on_commit_callbacks(execute=True):
         entities.create_entity(cp, "consumers", {"username": "u"}, actor="a")
     sync = [event for _, event in sent if event["type"] == "sync.version"]
@@ -233,10 +233,8 @@ def test_a_committed_version_is_published_once_after_commit(
 
 
 def test_a_failed_write_publishes_nothing(
-    cp: ControlPlane, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    cp: ControlPlane, published: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    sent: list[Any] = []
-    monkeypatch.setattr(changelog, "publish", lambda group, event: sent.append(event))
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(UniqueViolation),
@@ -244,4 +242,4 @@ def test_a_failed_write_publishes_nothing(
         entities.create_entity(cp, "consumers", {"username": "u"}, actor="a")
         entities.create_entity(cp, "consumers", {"username": "u"}, actor="a")
     assert len(callbacks) == 1  # the first, successful write only
-    assert len([e for e in sent if e["type"] == "sync.version"]) == 1
+    assert len([e for _, e in published if e["type"] == "sync.version"]) == 1

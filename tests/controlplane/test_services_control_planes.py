@@ -6,20 +6,12 @@ import pytest
 
 from controlplane.errors import SchemaViolationError, UniqueViolation
 from controlplane.models import ControlPlane, Organization
-from controlplane.services import control_planes
 from controlplane.services.control_planes import (
     create_control_plane,
     delete_control_plane,
     update_control_plane,
 )
 from kongcore.hashing import EMPTY_HASH
-
-
-@pytest.fixture
-def sent(monkeypatch: Any) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    monkeypatch.setattr(control_planes, "publish", lambda group, event: events.append(event))
-    return events
 
 
 def test_a_new_control_plane_starts_empty_with_incremental_sync(org: Organization) -> None:
@@ -57,22 +49,26 @@ def test_bad_settings_are_schema_violations(
 
 
 def test_switching_incremental_sync_is_announced_after_commit(
-    cp: ControlPlane, sent: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
+    cp: ControlPlane,
+    published: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         update_control_plane(cp, {"incremental_sync": False})
-    assert sent == [
-        {"type": "sync.settings", "control_plane_id": str(cp.pk), "incremental_sync": False}
+    assert [event for _, event in published] == [
+        {"type": "sync.settings", "control_plane_id": str(cp.pk), "sync_mode": "full"}
     ]
 
 
 def test_other_changes_announce_nothing(
-    cp: ControlPlane, sent: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
+    cp: ControlPlane,
+    published: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         updated = update_control_plane(cp, {"description": "d", "incremental_sync": True})
     assert updated.description == "d"
-    assert sent == []
+    assert [event for _, event in published] == []
 
 
 def test_renaming_to_a_taken_name_is_a_unique_violation(
@@ -86,9 +82,13 @@ def test_renaming_to_a_taken_name_is_a_unique_violation(
 
 
 def test_deleting_a_control_plane_revokes_its_nodes_after_commit(
-    cp: ControlPlane, sent: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
+    cp: ControlPlane,
+    published: list[tuple[str, dict[str, Any]]],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         delete_control_plane(cp)
     assert not ControlPlane.objects.exists()
-    assert sent == [{"type": "sync.revoke", "control_plane_id": str(cp.pk), "node_id": None}]
+    assert [event for _, event in published] == [
+        {"type": "sync.revoke", "control_plane_id": str(cp.pk), "node_id": None}
+    ]

@@ -20,7 +20,7 @@ def frame(size: int) -> protocol.Frame:
 def test_the_delta_cache_is_bounded_in_bytes() -> None:
     cache = frames.DeltaCache(size=100, max_bytes=250)
     for version in range(1, 4):
-        cache.put("cp", (version, 0.0, frame(100)))
+        cache.put("cp", frames.Delta(version, 0.0, frame(100), 0))
     assert cache.get("cp", 1) is None
     assert cache.range("cp", 2, 3) is not None and cache.bytes == 200
 
@@ -49,7 +49,7 @@ async def test_concurrent_catch_ups_read_the_log_once(
     monkeypatch.setattr(frames, "_load_deltas", counting_load)
     results = await asyncio.gather(*(frames.delta_frames(str(cp.pk), 1, 3) for _ in range(5)))
     assert len(loads) == 1
-    assert all([v for v, _, _ in r] == [1, 2, 3] for r in results)
+    assert all([delta.version for delta in r] == [1, 2, 3] for r in results)
 
 
 async def test_a_version_no_longer_in_the_log_is_reported(cp: ControlPlane) -> None:

@@ -185,7 +185,7 @@ async def test_an_acknowledged_payload_refreshes_the_chart(
     node = await sync_to_async(add_node)(cp, "edge-1")
     await receive_update(live)
     await sync_to_async(NodeSyncRecord.objects.create)(
-        node=node, control_plane=cp, at=timezone.now(), payload_type="full", version=0,
+        node=node, control_plane=cp, at=timezone.now(), payload_type="snapshot", version=0,
         wire_bytes=10, raw_bytes=20, apply_ms=1.0, commit_to_ack_ms=2.0,
     )  # fmt: skip
     await node_changed(cp, str(node.pk))

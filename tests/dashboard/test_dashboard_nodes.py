@@ -226,13 +226,15 @@ def test_the_chart_compares_bytes_per_version_for_incremental_and_full_nodes(
 ) -> None:
     inc, full = make_node("inc"), make_node("full", sync_mode="full")
     record(inc, 1, "delta", 300, 500)
-    record(full, 1, "full", 40_000, 90_000)
+    record(full, 1, "snapshot", 40_000, 90_000)
     record(inc, 2, "delta", 310, 510)
-    record(full, 2, "full", 40_100, 90_100)
+    record(full, 2, "snapshot", 40_100, 90_100)
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
     chart = page.split('id="sync-chart"')[1].split("</svg>")[0]
-    assert chart.count('class="bar bar-delta"') == 2 and chart.count('class="bar bar-full"') == 2
-    assert "v1 · full snapshot · 1 node · 39.1 KiB sent (40,000 bytes" in chart
+    assert (
+        chart.count('class="bar bar-delta"') == 2 and chart.count('class="bar bar-snapshot"') == 2
+    )
+    assert "v1 · snapshot · 1 node · 39.1 KiB sent (40,000 bytes" in chart
     assert ">v1<" in chart and ">v2<" in chart
 
 
@@ -247,11 +249,11 @@ def test_a_node_page_shows_its_recent_sync_history(
     alice_client: Client, cp: ControlPlane, make_node: MakeNode
 ) -> None:
     node = make_node("edge-1")
-    record(node, 1, "full", 2048, 8192)
+    record(node, 1, "snapshot", 2048, 8192)
     record(node, 2, "delta", 300, 500)
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/{node.pk}/").content.decode()
     assert "Recent sync history" in page and "last 2 payloads" in page
-    assert ">full<" in page and ">delta<" in page and "2.0 KiB" in page and "8.0 KiB" in page
+    assert ">snapshot<" in page and ">delta<" in page and "2.0 KiB" in page and "8.0 KiB" in page
 
 
 def test_an_admin_adds_a_node_and_sees_the_command_once(

@@ -177,7 +177,7 @@ def test_a_large_snapshot_travels_compressed_and_reports_both_sizes(fake_cp, nod
     reply = node.feed(snapshot)
 
     assert reply["wire_bytes"] == frame.wire_bytes < reply["raw_bytes"] == frame.raw_bytes
-    assert node.store.last_sync.type == "full"
+    assert node.store.last_sync.type == "snapshot"
     assert node.store.last_sync.wire_bytes == frame.wire_bytes
 
 

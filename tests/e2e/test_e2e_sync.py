@@ -41,7 +41,7 @@ def test_create_update_and_delete_all_reach_the_node(cluster: Cluster) -> None:
     status = agent.wait_version(3)
     assert status["entity_counts"].get("services", 0) == 0
     state = settled_state(cluster, agent, 3)
-    assert state["in_sync"] and state["delta_count"] == 3 and state["full_sync_count"] == 0
+    assert state["in_sync"] and state["delta_count"] == 3 and state["snapshot_count"] == 0
     assert state["last_payload"]["type"] == "delta"
 
 
@@ -67,7 +67,7 @@ def test_a_burst_of_writes_arrives_in_order_with_no_gap(cluster: Cluster) -> Non
     agent.wait_version(writes, timeout=120)
     state = settled_state(cluster, agent, writes)
     # A gap or a reordering would have been refused by the node and healed by a snapshot.
-    assert state["full_sync_count"] == 0
+    assert state["snapshot_count"] == 0
     assert state["delta_count"] == writes
     assert state["in_sync"]
 
@@ -82,7 +82,7 @@ def test_a_restarted_node_resumes_with_deltas_only(cluster: Cluster) -> None:
     agent.start()
     agent.wait_version(6)
     state = settled_state(cluster, agent, 6)
-    assert (state["delta_count"], state["full_sync_count"]) == (6, 0)
+    assert (state["delta_count"], state["snapshot_count"]) == (6, 0)
 
 
 def test_a_node_keeps_serving_its_stored_config_while_the_control_plane_is_down(
@@ -108,7 +108,7 @@ def test_a_restarted_control_plane_reconnects_its_nodes(cluster: Cluster) -> Non
     wait_for(lambda: agent.status()["connected"], timeout=40, what="reconnect")  # type: ignore[index]
     cluster.core("POST", "/services", {"name": "t", "host": "h"})
     agent.wait_version(2)
-    assert settled_state(cluster, agent, 2)["full_sync_count"] == 0
+    assert settled_state(cluster, agent, 2)["snapshot_count"] == 0
 
 
 def test_a_node_too_far_behind_gets_a_full_snapshot(
@@ -126,7 +126,7 @@ def test_a_node_too_far_behind_gets_a_full_snapshot(
     agent.start()
     agent.wait_version(8)
     state = settled_state(cluster, agent, 8)
-    assert state["full_sync_count"] == 1 and state["last_payload"]["type"] == "full"
+    assert state["snapshot_count"] == 1 and state["last_payload"]["type"] == "snapshot"
     assert state["in_sync"]
 
 
@@ -136,7 +136,7 @@ def test_incremental_off_on_the_node_gives_full_syncs(cluster: Cluster) -> None:
     agent.wait_version(1)
     state = settled_state(cluster, agent, 1)
     assert state["sync_mode"] == "full"
-    assert state["last_payload"]["type"] == "full" and state["delta_count"] == 0
+    assert state["last_payload"]["type"] == "snapshot" and state["delta_count"] == 0
 
 
 def test_incremental_off_on_the_control_plane_gives_full_syncs(cluster: Cluster) -> None:
@@ -148,7 +148,7 @@ def test_incremental_off_on_the_control_plane_gives_full_syncs(cluster: Cluster)
     cluster.core("POST", "/services", {"name": "s", "host": "h"})
     agent.wait_version(1)
     state = settled_state(cluster, agent, 1)
-    assert state["sync_mode"] == "full" and state["last_payload"]["type"] == "full"
+    assert state["sync_mode"] == "full" and state["last_payload"]["type"] == "snapshot"
 
 
 def test_an_injected_hash_mismatch_heals_itself(cluster: Cluster) -> None:
@@ -159,7 +159,7 @@ def test_an_injected_hash_mismatch_heals_itself(cluster: Cluster) -> None:
     corrupt_one_entity(agent.data_dir)
     agent.start()
     wait_for(
-        lambda: (s := node_state(cluster, agent))["full_sync_count"] == 1 and s["in_sync"],
+        lambda: (s := node_state(cluster, agent))["snapshot_count"] == 1 and s["in_sync"],
         what="snapshot healing the corrupted store",
     )
 

@@ -13,7 +13,7 @@ from controlplane.models import ControlPlane, DataPlaneNode
 from controlplane.routing import websocket_application
 from controlplane.services import entities, nodes
 from controlplane.services.control_planes import update_control_plane
-from controlplane.services.node_state import writer as node_state
+from controlplane.sync.node_state import writer as node_state
 from kongcore import hashing, protocol
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -256,7 +256,7 @@ async def test_delivering_to_an_up_to_date_node_queries_no_database(
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the hot path read the database")
 
-    from controlplane.consumers import sync as consumer_module
+    from controlplane.sync import consumer as consumer_module
     from controlplane.sync import frames
 
     for name in ("_load_deltas", "_current_version", "_build_snapshot"):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from controlplane.models import ControlPlane, DataPlaneNode, NodeSyncRecord
 from controlplane.services import nodes
-from controlplane.services.node_state import HISTORY_VERSIONS, NodeStateWriter
+from controlplane.sync.node_state import HISTORY_VERSIONS, NodeStateWriter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

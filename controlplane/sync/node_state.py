@@ -16,8 +16,8 @@ from django.db import transaction
 
 from controlplane import events
 from controlplane.models import DataPlaneNode, NodeSyncRecord
-from controlplane.services.publisher import apublish
 from controlplane.sync.db import database_sync_to_async
+from controlplane.sync.publish import apublish
 
 logger = logging.getLogger(__name__)
 

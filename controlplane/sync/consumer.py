@@ -1,11 +1,18 @@
 """The data-plane sync endpoint: one connection per node, speaking kongcore.protocol.
 
-Messages are handled one at a time per connection (Channels dispatches them in order), so a
-connection's state needs no locks. Its hot path, a version arriving for an up-to-date node,
+Messages are handled one at a time per connection: Channels dispatches them in order, and the
+heartbeat task's checks take the same per-connection lock, so the session's state never sees
+two handlers at once. Its hot path, a version arriving for an up-to-date node,
 sends the frame that rode inside the channel-layer event and touches no database.
+
+The channel layer is a fast path, never the only one. Every half heartbeat interval the
+connection compares its node with the control plane's head (heads.py): a node that is behind
+with nothing in flight is caught up by deltas, and a revoked node is closed with 4403, even
+if every channel-layer message was lost.
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import replace
@@ -17,14 +24,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from controlplane import events
-from controlplane.models import ConfigVersion, ControlPlane, DataPlaneNode, NodeSyncRecord
-from controlplane.services.changelog import oldest_retained_version
-from controlplane.services.node_state import writer as node_state
-from controlplane.services.nodes import authenticate_node
-from controlplane.services.publisher import apublish
-from controlplane.sync import frames
+from controlplane.models import DataPlaneNode, NodeSyncRecord
+from controlplane.sync import frames, heads, log
 from controlplane.sync.db import database_sync_to_async
+from controlplane.sync.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
+from controlplane.sync.publish import apublish
+from controlplane.sync.session import Session
 from kongcore import protocol
 
 logger = logging.getLogger(__name__)
@@ -32,11 +38,21 @@ logger = logging.getLogger(__name__)
 AWAITING_HELLO, READY = "awaiting_hello", "ready"
 # A node that keeps refusing snapshots is broken; stop feeding it rather than loop forever.
 MAX_CONSECUTIVE_NACKS = 3
+# How long to wait before asking a failed channel layer for messages again.
+LAYER_RETRY_SECONDS = 1.0
+
+
+class Revoked(Exception):
+    """The node was revoked; the connection is already closed."""
 
 
 class SyncConsumer(AsyncWebsocketConsumer):
     node: DataPlaneNode | None = None
     state = AWAITING_HELLO
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.turn = asyncio.Lock()
 
     async def connect(self) -> None:
         await self.accept()
@@ -50,15 +66,13 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.node = node
         self.cp_id = str(node.control_plane_id)
         self.node_id = str(node.pk)
-        self.session = _Session()
-        await self.channel_layer.group_add(events.sync_group(self.cp_id), self.channel_name)
-        # Only this node's own connections hear that it connected: told to the whole control
-        # plane's group, n nodes connecting would cost n² deliveries.
-        own = events.node_group(self.node_id)
-        await self.channel_layer.group_add(own, self.channel_name)
+        self.session = Session()
+        # Read in the same query as the node: no revocation up to this count names it.
+        self.session.checked_epoch = node.control_plane.revocation_epoch
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
+        await self._join_groups()
         await apublish(
-            own,
+            events.node_group(self.node_id),
             events.sync_connected(
                 control_plane_id=self.cp_id,
                 node_id=self.node_id,
@@ -66,6 +80,43 @@ class SyncConsumer(AsyncWebsocketConsumer):
                 connected_at=self.session.connected_at,
             ),
         )
+
+    async def _join_groups(self) -> None:
+        """Join the control plane's group and the node's own (see events.node_group).
+
+        Only this node's own connections hear that it connected: told to the whole control
+        plane's group, n nodes connecting would cost n² deliveries. When the layer is down
+        the connection stays up and the head check keeps the node in sync until a retry works.
+        """
+        try:
+            await self.channel_layer.group_add(events.sync_group(self.cp_id), self.channel_name)
+            await self.channel_layer.group_add(events.node_group(self.node_id), self.channel_name)
+            self.session.rejoin = False
+        except Exception as exc:
+            self.session.rejoin = True
+            logger.warning("node %s: could not join its sync groups: %s", self.node_id, exc)
+
+    async def _receive_from_layer(self) -> dict[str, Any]:
+        # Channels ends the consumer, and so the node's socket, when the layer's receive
+        # raises. A layer outage must not cost every node its connection: wait and retry.
+        while True:
+            try:
+                return await self._layer_receive()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self.node is not None and not self.session.rejoin:
+                    logger.warning("node %s: channel layer failed: %s", self.node_id, exc)
+                    self.session.rejoin = True
+                await asyncio.sleep(LAYER_RETRY_SECONDS)
+
+    @property
+    def channel_receive(self) -> Any:
+        return self._receive_from_layer
+
+    @channel_receive.setter
+    def channel_receive(self, receive: Any) -> None:
+        self._layer_receive = receive
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' own dispatch first closes stale database connections, a hop to the
@@ -76,14 +127,21 @@ class SyncConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"no handler for message type {message['type']}")
-        await handler(message)
+        async with self.turn:
+            with contextlib.suppress(Revoked):  # already closed with 4403
+                await handler(message)
 
     async def disconnect(self, code: int) -> None:
         if self.node is None:
             return
         self.heartbeat.cancel()
-        await self.channel_layer.group_discard(events.sync_group(self.cp_id), self.channel_name)
-        await self.channel_layer.group_discard(events.node_group(self.node_id), self.channel_name)
+        try:
+            await self.channel_layer.group_discard(events.sync_group(self.cp_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                events.node_group(self.node_id), self.channel_name
+            )
+        except Exception as exc:  # the layer forgets the channel when its membership expires
+            logger.warning("node %s: could not leave its sync groups: %s", self.node_id, exc)
         if not self.session.replaced:  # the newer connection now speaks for the node
             node_state.update(self.cp_id, self.node_id, connected=False)
             await node_state.flush()
@@ -106,6 +164,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
     async def _dispatch(self, kind: str, message: dict[str, Any]) -> None:
         if kind == protocol.PING:
             await self._send(protocol.encode(protocol.pong(ts=message.get("ts", 0))))
+            self._node_reports(message.get("config_version"))
             node_state.update(self.cp_id, self.node_id, last_ping=timezone.now())
         elif kind == protocol.PONG:
             node_state.update(self.cp_id, self.node_id, last_ping=timezone.now())
@@ -118,19 +177,23 @@ class SyncConsumer(AsyncWebsocketConsumer):
         else:
             await self._nack(message)
 
+    def _node_reports(self, version: Any) -> None:
+        if self.state == READY and isinstance(version, int) and not isinstance(version, bool):
+            self.session.node_version = version
+
     # --- hello and catch-up ---------------------------------------------------------------
 
     async def _hello(self, message: dict[str, Any]) -> None:
         if self.state != AWAITING_HELLO:
             raise protocol.ProtocolError(protocol.CLOSE_OUT_OF_ORDER, "'hello' sent twice")
         node_version, node_hash = message["config_version"], message["config_hash"]
-        self.session.node_incremental = message["sync_mode"] == "incremental"
+        self.session.node_mode = message["sync_mode"]
         facts = await _catch_up_facts(self.cp_id, node_version, node_hash)
-        self.session.cp_incremental = facts.incremental
-        facts = replace(facts, incremental=self.session.incremental)
+        self.session.cp_mode = facts.mode
+        facts = replace(facts, mode=self.session.mode)
         self._node_says_hello(message)
         await self._send(protocol.encode(self._welcome(facts)))
-        self.session.sent_version = node_version
+        self.session.sent_version = self.session.node_version = node_version
         self.state = READY
         await self._follow(plan_catch_up(facts))
 
@@ -172,12 +235,17 @@ class SyncConsumer(AsyncWebsocketConsumer):
         """A version was committed (by any process); bring the node up to it."""
         if self.state != READY or event["version"] <= self.session.sent_version:
             return
-        self.session.cp_incremental = event["incremental_sync"]
+        self.session.cp_mode = event["sync_mode"]
         if not self.session.incremental:
             await self._send_snapshot("full_mode", version_hint=event["version"])
         elif event["version"] == self.session.sent_version + 1 and event["frame"] is not None:
-            frame = protocol.Frame(event["frame"], event["raw_bytes"])
-            await self._deliver(event["version"], "delta", event["committed_at"], frame)
+            delta = frames.Delta(
+                event["version"],
+                event["committed_at"],
+                protocol.Frame(event["frame"], event["raw_bytes"]),
+                event["revocation_epoch"],
+            )
+            await self._deliver_delta(delta)
         else:
             await self._send_deltas(self.session.sent_version + 1, event["version"])
 
@@ -187,15 +255,26 @@ class SyncConsumer(AsyncWebsocketConsumer):
         except frames.VersionGone:
             await self._send_snapshot("too_far_behind")
             return
-        for version, committed_at, frame in batch:
-            await self._deliver(version, "delta", committed_at, frame)
+        for delta in batch:
+            await self._deliver_delta(delta)
+
+    async def _deliver_delta(self, delta: frames.Delta) -> None:
+        await self._check_revocation(delta.revocation_epoch)
+        await self._deliver(delta.version, protocol.DELTA, delta.committed_at, delta.frame)
 
     async def _send_snapshot(self, reason: str, version_hint: int | None = None) -> None:
         snapshot = await frames.snapshot_frame(self.cp_id, reason, version_hint=version_hint)
-        await self._deliver(snapshot.version, "full", snapshot.committed_at, snapshot.frame)
+        await self._check_revocation(snapshot.revocation_epoch)
+        await self._deliver(
+            snapshot.version, protocol.SNAPSHOT, snapshot.committed_at, snapshot.frame
+        )
 
     async def _deliver(
-        self, version: int, payload_type: str, committed_at: float, frame: protocol.Frame
+        self,
+        version: int,
+        payload_type: protocol.PayloadType,
+        committed_at: float,
+        frame: protocol.Frame,
     ) -> None:
         self.session.sent_version = version
         self.session.in_flight[version] = (payload_type, committed_at, frame.wire_bytes)
@@ -209,6 +288,19 @@ class SyncConsumer(AsyncWebsocketConsumer):
             else:
                 await self.send(text_data=data)
 
+    async def _check_revocation(self, epoch: int) -> None:
+        """Close with 4403, and raise Revoked, if the node was revoked by ``epoch``.
+
+        Costs a comparison unless a revocation committed since the last check; then one read
+        per process and control plane (heads.is_revoked), not one per node.
+        """
+        if epoch <= self.session.checked_epoch:
+            return
+        if await heads.is_revoked(self.cp_id, self.node_id, epoch):
+            await self._fail(protocol.CLOSE_REVOKED, "this node was revoked")
+            raise Revoked
+        self.session.checked_epoch = epoch
+
     # --- acknowledgements -----------------------------------------------------------------
 
     def _ack(self, message: dict[str, Any]) -> None:
@@ -221,18 +313,23 @@ class SyncConsumer(AsyncWebsocketConsumer):
         for older in [v for v in self.session.in_flight if v < version]:
             del self.session.in_flight[older]
         self.session.nacks = 0
+        self.session.node_version = version
         payload_type, committed_at, _ = sent
         now = timezone.now()
         commit_to_ack = max(0.0, (now.timestamp() - committed_at) * 1000) if committed_at else None
         self._record_ack(message, payload_type, commit_to_ack, now)
 
     def _record_ack(
-        self, message: dict[str, Any], payload_type: str, commit_to_ack: float | None, now: Any
+        self,
+        message: dict[str, Any],
+        payload_type: protocol.PayloadType,
+        commit_to_ack: float | None,
+        now: Any,
     ) -> None:
         counts = self.session.counters
         counts["total_wire_bytes"] += message["wire_bytes"]
         counts["total_raw_bytes"] += message["raw_bytes"]
-        counts["delta_count" if payload_type == "delta" else "full_sync_count"] += 1
+        counts["delta_count" if payload_type == protocol.DELTA else "snapshot_count"] += 1
         node_state.update(
             self.cp_id,
             self.node_id,
@@ -273,15 +370,21 @@ class SyncConsumer(AsyncWebsocketConsumer):
             "total_wire_bytes": base.total_wire_bytes + counts["total_wire_bytes"],
             "total_raw_bytes": base.total_raw_bytes + counts["total_raw_bytes"],
             "delta_count": base.delta_count + counts["delta_count"],
-            "full_sync_count": base.full_sync_count + counts["full_sync_count"],
+            "snapshot_count": base.snapshot_count + counts["snapshot_count"],
         }
 
     async def _nack(self, message: dict[str, Any]) -> None:
+        """Answer a nack with a snapshot, except a gap the last resync already covers.
+
+        A ``gap`` nack for a version at most ``resync_version`` refuses a delta that was sent
+        before the snapshot answering an earlier nack: that snapshot brings the node to that
+        version or later, so a second one would only repeat it (docs/sync-protocol.md).
+        """
         if (
             message["reason"] == protocol.NACK_GAP
             and message["version"] <= self.session.resync_version
         ):
-            return  # a delta sent before our last snapshot; the snapshot already covers it
+            return
         self.session.nacks += 1
         if self.session.nacks > MAX_CONSECUTIVE_NACKS:
             raise protocol.ProtocolError(
@@ -296,7 +399,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
     # --- control-plane events -------------------------------------------------------------
 
     async def sync_settings(self, event: dict[str, Any]) -> None:
-        self.session.cp_incremental = event["incremental_sync"]
+        self.session.cp_mode = event["sync_mode"]
         if self.state == READY:
             node_state.update(self.cp_id, self.node_id, sync_mode=self.session.mode)
 
@@ -317,54 +420,64 @@ class SyncConsumer(AsyncWebsocketConsumer):
         if event["node_id"] in (None, self.node_id):
             await self._fail(protocol.CLOSE_REVOKED, "this node was revoked")
 
-    # --- liveness and failure -------------------------------------------------------------
+    # --- liveness, anti-entropy and failure -----------------------------------------------
 
     async def _heartbeat(self) -> None:
-        interval = settings.KONNECTLITE_HEARTBEAT_INTERVAL
+        """Every half interval: the silence check, the head check; a ping every interval."""
         timeout = settings.KONNECTLITE_HEARTBEAT_TIMEOUT
+        interval = min(settings.KONNECTLITE_HEARTBEAT_INTERVAL, timeout / 3)
         while True:
-            await asyncio.sleep(min(interval, timeout / 3))
-            if time.monotonic() - self.session.last_heard > timeout:
+            await asyncio.sleep(interval / 2)
+            now = time.monotonic()
+            if now - self.session.last_heard > timeout:
                 await self._fail(protocol.CLOSE_HEARTBEAT_TIMEOUT, "no heartbeat from the node")
                 return
-            await self._send(protocol.encode(protocol.ping(ts=time.time())))
+            try:
+                async with self.turn:
+                    await self._check_head(max_age=interval / 2)
+            except Revoked:
+                return
+            except Exception:  # a database hiccup must not end the heartbeat
+                logger.exception("node %s: head check failed", self.node_id)
+            if now - self.session.last_ping_sent >= interval:
+                self.session.last_ping_sent = now
+                await self._send(protocol.encode(protocol.ping(ts=time.time())))
+
+    async def _check_head(self, max_age: float) -> None:
+        """Anti-entropy: compare the node with the control plane's head, not with events."""
+        head = await heads.head(self.cp_id, max_age)
+        if head is None:  # the control plane was deleted
+            await self._fail(protocol.CLOSE_REVOKED, "this node's control plane was deleted")
+            raise Revoked
+        await self._check_revocation(head.revocation_epoch)
+        if self.session.rejoin:
+            await self._join_groups()
+        if self.state != READY or self.session.in_flight:
+            return  # an answer is due; it, or the next check, tells where the node stands
+        self.session.cp_mode = head.sync_mode
+        if self.session.node_version < head.version:
+            await self._catch_up(head)
+
+    async def _catch_up(self, head: heads.Head) -> None:
+        logger.warning(
+            "node %s is at version %d, behind %d with nothing in flight: catching it up",
+            self.node_id,
+            self.session.node_version,
+            head.version,
+        )
+        # A missed version may mean the layer lost this connection's group membership.
+        self.session.rejoin = True
+        self.session.sent_version = self.session.node_version
+        if self.session.incremental:
+            await self._send_deltas(self.session.node_version + 1, head.version)
+        else:
+            await self._send_snapshot("full_mode")
 
     async def _fail(self, code: int, message: str) -> None:
         try:
             await self._send(protocol.encode(protocol.error(code=code, message=message)))
         finally:
             await self.close(code=code, reason=message[:120])
-
-
-class _Session:
-    """What one connection knows about its node; lives only as long as the socket."""
-
-    def __init__(self) -> None:
-        self.last_heard = time.monotonic()
-        # Wall-clock, because connections of one node may live in different processes.
-        self.connected_at = time.time()
-        self.replaced = False
-        self.node_incremental = True
-        self.cp_incremental = True
-        self.sent_version = 0
-        self.in_flight: dict[int, tuple[str, float, int]] = {}
-        self.nacks = 0
-        # Deltas up to this version were sent before the last resync snapshot.
-        self.resync_version = -1
-        self.counters = {
-            "total_wire_bytes": 0,
-            "total_raw_bytes": 0,
-            "delta_count": 0,
-            "full_sync_count": 0,
-        }
-
-    @property
-    def incremental(self) -> bool:
-        return self.node_incremental and self.cp_incremental
-
-    @property
-    def mode(self) -> protocol.SyncMode:
-        return "incremental" if self.incremental else "full"
 
 
 def _bearer(scope: Any) -> str:
@@ -378,23 +491,7 @@ def _bearer(scope: Any) -> str:
 
 @database_sync_to_async
 def _authenticate(credential: str) -> DataPlaneNode | None:
-    return authenticate_node(credential) if credential else None
+    return log.authenticate_node(credential) if credential else None
 
 
-@database_sync_to_async
-def _catch_up_facts(cp_id: str, node_version: int, node_hash: str) -> CatchUpInput:
-    cp = ControlPlane.objects.get(pk=cp_id)
-    recorded = (
-        ConfigVersion.objects.filter(control_plane=cp, version=node_version)
-        .values_list("config_hash", flat=True)
-        .first()
-    )
-    return CatchUpInput(
-        node_version=node_version,
-        node_hash=node_hash,
-        incremental=cp.incremental_sync,
-        cp_version=cp.config_version,
-        cp_hash=cp.config_hash,
-        oldest_retained=oldest_retained_version(cp),
-        hash_at_node_version=recorded,
-    )
+_catch_up_facts = database_sync_to_async(log.catch_up_facts)

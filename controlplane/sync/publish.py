@@ -1,0 +1,67 @@
+"""Sends channel-layer events. Services call ``publish_on_commit``, never the layer itself.
+
+A failed publish never undoes a committed write and is never silent: it is logged as a
+warning naming the event (and its version, if it has one). Delivery does not depend on it
+either: each sync connection compares its node's reported version with the control plane's
+own and catches it up (consumer.py, anti-entropy), so a lost message costs a delay of at most
+two heartbeat intervals, not a stale node.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+
+
+def publish_on_commit(*messages: Callable[[], tuple[str, Event]]) -> None:
+    """After the current transaction commits, send each ``(group, event)`` its factory makes.
+
+    Factories run after commit, so an event may read what the transaction wrote. Outside a
+    transaction the messages are sent at once.
+    """
+
+    def send() -> None:
+        for make in messages:
+            publish(*make())
+
+    transaction.on_commit(send)
+
+
+def publish(group: str, event: Event) -> None:
+    """Send ``event`` to every member of ``group``; failures are logged, never raised."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception as exc:
+        _warn(group, event, exc)
+
+
+async def apublish(group: str, event: Event) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, event)
+    except Exception as exc:
+        _warn(group, event, exc)
+
+
+def _warn(group: str, event: Event, exc: Exception) -> None:
+    version = event.get("version")
+    logger.warning(
+        "could not publish %s%s to %s: %s: %s",
+        event.get("type"),
+        f" (version {version})" if version is not None else "",
+        group,
+        type(exc).__name__,
+        exc,
+    )
