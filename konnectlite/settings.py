@@ -94,6 +94,8 @@ AXES_CLIENT_IP_CALLABLE = "controlplane.dashboard.views.accounts.client_address"
 KONNECTLITE_CLIENT_IP_HEADER = os.environ.get("KONNECTLITE_CLIENT_IP_HEADER", "")
 # Only failures are tracked; a log row for every successful sign-in would grow for ever.
 AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
 
 
 def https_mode() -> str:
