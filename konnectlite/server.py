@@ -2,12 +2,14 @@
 
 ``python -m konnectlite.server [--host H] [--port P]``. Every launcher (``make serve``, the
 demo, the tests and benchmarks) builds its command here, so they cannot drift apart.
+
+daphne runs in this process with a request class that refuses a body over its view's limit
+before buffering it (``konnectlite.bounded_daphne``), so the ``daphne`` command alone no
+longer serves konnectlite safely.
 """
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
 from kongcore import protocol
 
@@ -17,9 +19,12 @@ MAX_WEBSOCKET_MESSAGE_BYTES = protocol.MAX_MESSAGE_BYTES
 
 
 def daphne_command(host: str, port: int) -> list[str]:
-    daphne = str(Path(sys.executable).parent / "daphne")
+    """The command that serves konnectlite on ``host:port``."""
+    return [sys.executable, "-m", "konnectlite.server", "--host", host, "--port", str(port)]
+
+
+def daphne_arguments(host: str, port: int) -> list[str]:
     return [
-        daphne,
         "-b",
         host,
         "-p",
@@ -35,8 +40,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
-    command = daphne_command(args.host, args.port)
-    os.execv(command[0], command)
+    # Imported here: it installs twisted's reactor, which only the server process wants.
+    from konnectlite.bounded_daphne import serve
+
+    serve(daphne_arguments(args.host, args.port))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from controlplane.models import DataPlaneNode, RegistrationToken
 from controlplane.services import nodes as node_service
 from kongcore import protocol
 
+REGISTER_MAX_BODY_BYTES = 64 * 1024
+
 
 class NodeCollectionView(OrgAPIView):
     def get(self, request: Request, cp_id: str) -> Response:
@@ -119,6 +121,8 @@ class RegisterNodeView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    # Anyone may call this, and a registration is a name, a hostname and a few labels.
+    max_body_bytes = REGISTER_MAX_BODY_BYTES
 
     def post(self, request: Request) -> Response:
         scheme, _, secret = request.headers.get("Authorization", "").partition(" ")

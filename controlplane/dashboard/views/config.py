@@ -3,6 +3,7 @@
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,7 @@ from controlplane.services.declarative import (
     apply_declarative_config,
     export_declarative_config,
 )
+from konnectlite.bodies import max_body_bytes
 
 
 @login_required
@@ -53,6 +55,7 @@ def download_config(request: HttpRequest, cp_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+@max_body_bytes(settings.KONNECTLITE_MAX_BODY_BYTES)  # a decK file, as the API's upload
 def upload_config(request: HttpRequest, cp_id: UUID) -> HttpResponse:
     """Dry-run the uploaded file and show what it would change; nothing is applied yet."""
     membership = require_writer(request)
