@@ -411,3 +411,152 @@ async def test_deltas_carry_the_new_entity_and_name_deleted_ones_by_id(
     assert update["entity"]["port"] == 8080 and update["old_entity"] is None
     assert (delete["entity"], delete["old_entity"]) == (None, {"id": created["id"]})
     await communicator.disconnect()
+
+
+# Delivery and revocation do not depend on the channel layer (issue 9, items 2 and 3).
+
+
+@pytest.fixture
+def lost_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every channel-layer publish from a service is lost, as while Redis is down."""
+    from controlplane.sync import publish
+
+    lost: list[str] = []
+    monkeypatch.setattr(publish, "publish", lambda group, event: lost.append(event["type"]))
+    return lost
+
+
+@pytest.fixture
+def quick_heartbeats(settings: Any) -> None:
+    settings.KONNECTLITE_HEARTBEAT_INTERVAL = 0.2
+    settings.KONNECTLITE_HEARTBEAT_TIMEOUT = 30
+
+
+async def next_of(communicator: WebsocketCommunicator, kind: str) -> dict[str, Any]:
+    """The next message of type ``kind``, answering pings on the way."""
+    while True:
+        message = await receive(communicator)
+        if message["type"] == kind:
+            return message
+        assert message["type"] in (protocol.PING, protocol.PONG), message
+
+
+async def test_a_node_behind_with_nothing_in_flight_is_caught_up_without_any_event(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(create_service)(cp, "b")
+    assert lost_messages.count("sync.version") == 2
+    deltas = [await next_of(communicator, protocol.DELTA) for _ in range(2)]
+    assert [d["to_version"] for d in deltas] == [1, 2]
+    await communicator.disconnect()
+
+
+async def test_a_node_that_reports_an_older_version_in_a_ping_is_caught_up(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    await sync_to_async(create_service)(cp, "a")
+    cp_hash = (await sync_to_async(ControlPlane.objects.get)(pk=cp.pk)).config_hash
+    communicator = await connect(node[1])
+    await hello(communicator, version=1, config_hash=cp_hash)
+    await sync_to_async(create_service)(cp, "b")
+    ping = protocol.ping(ts=1.0, config_version=1)
+    await communicator.send_to(text_data=json.dumps(ping))
+    assert (await next_of(communicator, protocol.DELTA))["to_version"] == 2
+    await communicator.disconnect()
+
+
+async def test_a_node_with_a_version_in_flight_is_not_sent_it_twice(
+    cp: ControlPlane, node: Any, quick_heartbeats: None
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    assert (await next_of(communicator, protocol.DELTA))["to_version"] == 1
+    # No ack: the version is in flight, and several head checks pass without a resend.
+    for _ in range(3):
+        assert (await next_of(communicator, protocol.PING))["type"] == protocol.PING
+    await communicator.disconnect()
+
+
+async def test_a_revoked_node_gets_no_version_committed_after_the_revoke(
+    cp: ControlPlane, node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from controlplane.sync import announce
+
+    communicator = await connect(node[1])
+    await hello(communicator)
+    monkeypatch.setattr(announce, "revocation_on_commit", lambda cp_id, node_id: None)
+    await sync_to_async(nodes.revoke_node)(node[0])
+    await sync_to_async(create_service)(cp, "after-the-revoke")
+    error = await expect_close(communicator, protocol.CLOSE_REVOKED)
+    assert error["message"] == "this node was revoked"
+
+
+async def test_a_revoked_node_is_closed_by_the_head_check_when_the_message_is_lost(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(nodes.revoke_node)(node[0])
+    assert lost_messages == ["sync.revoke", "live.node"]
+    while (message := await receive(communicator))["type"] != protocol.ERROR:
+        assert message["type"] == protocol.PING
+    closed = await communicator.receive_output(5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", protocol.CLOSE_REVOKED)
+
+
+async def test_revoking_one_node_leaves_the_others_connected_and_in_sync(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    other = await sync_to_async(register)(cp)
+    kept = await connect(other[1])
+    await hello(kept)
+    await sync_to_async(nodes.revoke_node)(node[0])
+    await sync_to_async(create_service)(cp, "a")
+    assert (await next_of(kept, protocol.DELTA))["to_version"] == 1
+    await kept.disconnect()
+
+
+async def test_a_deleted_control_plane_closes_its_nodes_when_the_message_is_lost(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    from controlplane.services.control_planes import delete_control_plane
+
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(delete_control_plane)(cp)
+    while (message := await receive(communicator))["type"] != protocol.ERROR:
+        assert message["type"] == protocol.PING
+    closed = await communicator.receive_output(5)
+    assert closed["code"] == protocol.CLOSE_REVOKED
+
+
+async def test_a_failing_channel_layer_does_not_close_the_node_socket(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    real_receive = layer.receive
+    failures = 0
+
+    async def failing_receive(channel: str) -> Any:
+        nonlocal failures
+        if failures < 2:
+            failures += 1
+            raise ConnectionError("layer down")
+        return await real_receive(channel)
+
+    layer.receive = failing_receive  # type: ignore[method-assign]
+    try:
+        communicator = await connect(node[1])
+        await hello(communicator)
+        await sync_to_async(create_service)(cp, "a")
+        assert (await next_of(communicator, protocol.DELTA))["to_version"] == 1
+        assert failures >= 1  # and the socket is still open, serving the catch-up
+        await communicator.disconnect()
+    finally:
+        layer.receive = real_receive  # type: ignore[method-assign]

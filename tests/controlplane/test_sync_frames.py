@@ -1,5 +1,6 @@
 """Encoded deltas and snapshots, shared by every connection of a process."""
 
+import json
 from typing import Any
 
 import pytest
@@ -70,3 +71,34 @@ async def test_a_snapshot_is_built_once_per_version_and_reason(
     monkeypatch.setattr(frames, "_build_snapshot", None)  # a second build would fail
     again = await frames.snapshot_frame(str(cp.pk), "new", version_hint=1)
     assert again is first and first.version == 1
+
+
+async def test_snapshots_are_compressed_only_past_the_threshold_as_every_message(
+    cp: ControlPlane,
+) -> None:
+    await sync_to_async(entities.create_entity)(
+        cp, "services", {"name": "small", "host": "h"}, actor="t"
+    )
+    small = await frames.snapshot_frame(str(cp.pk), "new")
+    assert not small.frame.is_binary and small.frame.raw_bytes <= protocol.COMPRESS_THRESHOLD
+    for index in range(40):
+        await sync_to_async(entities.create_entity)(
+            cp, "services", {"name": f"s{index}", "host": "h"}, actor="t"
+        )
+    large = await frames.snapshot_frame(str(cp.pk), "new")
+    assert large.frame.is_binary and large.frame.raw_bytes > protocol.COMPRESS_THRESHOLD
+
+
+def test_the_log_and_the_event_carry_the_same_delta_message() -> None:
+    change: protocol.Change = {
+        "op": "delete",
+        "entity_type": "services",
+        "entity": None,
+        "old_entity": {"id": "s1", "name": "a", "host": "h"},
+    }
+    frame = frames.encode_delta(version=3, config_hash="ab", committed_at=1.5, changes=[change])
+    message = json.loads(frame.data)
+    assert (message["from_version"], message["to_version"], message["hash"]) == (2, 3, "ab")
+    assert message["changes"] == [
+        {"op": "delete", "entity_type": "services", "entity": None, "old_entity": {"id": "s1"}}
+    ]

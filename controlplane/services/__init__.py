@@ -1,0 +1,1 @@
+"""The one path for every write: verb-named functions that commit, log and announce."""
