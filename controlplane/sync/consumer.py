@@ -453,10 +453,16 @@ class SyncConsumer(AsyncWebsocketConsumer):
         if self.session.rejoin:
             await self._join_groups()
         if self.state != READY or self.session.in_flight:
+            self.session.lagging_behind = 0
             return  # an answer is due; it, or the next check, tells where the node stands
         self.session.cp_mode = head.sync_mode
-        if self.session.node_version < head.version:
+        # Behind at two checks in a row: a version's event can trail the head by a moment
+        # under a large fan-out, and that is no reason to read the log or warn.
+        if self.session.node_version < self.session.lagging_behind:
             await self._catch_up(head)
+        self.session.lagging_behind = (
+            head.version if self.session.node_version < head.version else 0
+        )
 
     async def _catch_up(self, head: heads.Head) -> None:
         logger.warning(

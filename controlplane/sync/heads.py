@@ -61,9 +61,6 @@ class _Shared(Generic[T]):
         self._values[cp_id] = (time.monotonic(), value)
         return value
 
-    def forget(self, cp_id: str) -> None:
-        self._values.pop(cp_id, None)
-
 
 @database_sync_to_async
 def _read_head(cp_id: str) -> Head | None:

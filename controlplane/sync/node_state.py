@@ -67,10 +67,12 @@ class NodeStateWriter:
             logger.exception("could not write the state of %d nodes", len(batch))
             return
         for node_id, entry in batch.items():
-            await apublish(
+            announced = await apublish(
                 events.live_group(entry.cp_id),
                 events.live_node(control_plane_id=entry.cp_id, node={"id": node_id}),
             )
+            if not announced:  # the layer is down: one warning per batch, not one per node
+                return
 
     def _due_for_trim(self, batch: dict[str, Pending]) -> dict[str, int]:
         """Control planes whose newest recorded version moved TRIM_EVERY past the last trim."""

@@ -45,14 +45,17 @@ def publish(group: str, event: Event) -> None:
         _warn(group, event, exc)
 
 
-async def apublish(group: str, event: Event) -> None:
+async def apublish(group: str, event: Event) -> bool:
+    """``publish`` for async callers; False when the layer refused the event."""
     layer = get_channel_layer()
     if layer is None:
-        return
+        return True
     try:
         await layer.group_send(group, event)
     except Exception as exc:
         _warn(group, event, exc)
+        return False
+    return True
 
 
 def _warn(group: str, event: Event, exc: Exception) -> None:

@@ -21,6 +21,9 @@ class Session:
         self.sent_version = 0
         self.node_version = 0
         self.in_flight: dict[int, InFlight] = {}
+        # The head's version at the last check, if the node was behind it with nothing in
+        # flight; 0 if it was not.
+        self.lagging_behind = 0
         self.nacks = 0
         # Deltas up to this version were sent before the last snapshot that answered a nack.
         self.resync_version = -1
