@@ -45,6 +45,9 @@ Operation = Literal["create", "update", "delete"]
 
 # Close codes (RFC 6455 reserves 4000-4999 for applications).
 CLOSE_GOING_AWAY: Final = 1001
+# RFC 6455's "message too big": the server's WebSocket layer refuses a message over
+# MAX_MESSAGE_BYTES before it is read whole, so no `error` message precedes this one.
+CLOSE_MESSAGE_TOO_BIG: Final = 1009
 CLOSE_PROTOCOL_ERROR: Final = 4400  # invalid JSON, unknown type, missing or mistyped fields
 CLOSE_UNAUTHORIZED: Final = 4401  # missing or wrong node credential
 CLOSE_REVOKED: Final = 4403  # the node was revoked or deleted, or its control plane deleted

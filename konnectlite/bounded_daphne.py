@@ -19,7 +19,7 @@ import os
 from typing import Any
 from urllib.parse import unquote
 
-from daphne import http_protocol
+from daphne import http_protocol, ws_protocol
 from daphne.cli import CommandLineInterface
 from django.conf import settings
 
@@ -94,6 +94,18 @@ class BoundedHTTPFactory(http_protocol.HTTPFactory):
         return protocol
 
 
+class ClosingWebSocketFactory(ws_protocol.WebSocketFactory):
+    """daphne's WebSocket factory, closing with a code where autobahn would drop the socket.
+
+    By default autobahn fails a connection (a message over the size limit, a protocol
+    violation) by dropping TCP, and the peer cannot tell why. With ``failByDrop`` off it sends
+    a close frame first: 1009 for a message over ``MAX_MESSAGE_BYTES`` (docs/sync-protocol.md).
+    """
+
+    def setProtocolOptions(self, **options: Any) -> None:
+        super().setProtocolOptions(failByDrop=False, **options)
+
+
 def too_large_response(path: str, limit: int) -> bytes:
     """A whole HTTP response: 413 in the path's error format, closing the connection."""
     headers, body = error_response(path, too_large(limit))
@@ -108,4 +120,5 @@ def serve(daphne_arguments: list[str]) -> None:
     BoundedWebRequest.max_body_bytes = int(settings.KONNECTLITE_MAX_BODY_BYTES)
     # daphne's Server.run builds its factory from this module-level name; it has no hook.
     daphne.server.HTTPFactory = BoundedHTTPFactory
+    daphne.server.WebSocketFactory = ClosingWebSocketFactory
     CommandLineInterface().run(daphne_arguments)

@@ -59,6 +59,7 @@ CASES = {
     "invalid-json": (["{oops"], protocol.CLOSE_PROTOCOL_ERROR),
     "unknown-type": ([json.dumps({"type": "teleport"})], protocol.CLOSE_PROTOCOL_ERROR),
     "too-large": (["x" * (protocol.MAX_NODE_FRAME_BYTES + 10)], protocol.CLOSE_TOO_LARGE),
+    "five-megabytes": (["x" * (5 * 1024 * 1024)], protocol.CLOSE_MESSAGE_TOO_BIG),
     "zip-bomb": (
         [zlib.compress(b" " * (protocol.MAX_NODE_FRAME_BYTES * 4))],
         protocol.CLOSE_TOO_LARGE,
