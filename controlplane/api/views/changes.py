@@ -3,11 +3,13 @@
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane import queries
 from controlplane.api.base import OrgAPIView
+from controlplane.api.schema import AFTER, PAGE, ChangeLogPageSerializer, documented
 from controlplane.errors import SchemaViolationError
 from controlplane.models import ConfigVersion
 
@@ -35,6 +37,7 @@ def version_representation(version: ConfigVersion) -> dict[str, Any]:
 
 
 class ChangeLogView(OrgAPIView):
+    @extend_schema(**documented("GET", ChangeLogPageSerializer, parameters=[AFTER, PAGE[0]]))
     def get(self, request: Request, cp_id: str) -> Response:
         cp = self.control_plane()
         after = request.query_params.get("after") or "0"

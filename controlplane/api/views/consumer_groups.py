@@ -6,11 +6,21 @@
 list (``{data, next}``).
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.base import OrgAPIView, actor_label
 from controlplane.api.bodies import BadRequest, json_object
+from controlplane.api.schema import (
+    ADD_CONSUMER_EXAMPLES,
+    JOIN_GROUP_EXAMPLES,
+    PAGE,
+    TAGS,
+    EntityPageSerializer,
+    documented,
+)
 from controlplane.api.views.entities import list_response
 from controlplane.services import consumer_groups as membership
 from controlplane.services.consumer_groups import CONSUMER, GROUP
@@ -28,11 +38,17 @@ def _keys(request: Request, name: str) -> list[str]:
 class GroupConsumersView(OrgAPIView):
     """``/consumer_groups/{group}/consumers``: list, add, or remove all."""
 
+    @extend_schema(**documented("GET", EntityPageSerializer, parameters=[*PAGE, TAGS]))
     def get(self, request: Request, cp_id: str, group: str) -> Response:
         cp = self.control_plane()
         row = membership.find(cp, GROUP, group)
         return list_response(request, membership.members(cp, GROUP, row))
 
+    @extend_schema(
+        **documented(
+            "POST", OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT, examples=ADD_CONSUMER_EXAMPLES
+        )
+    )
     def post(self, request: Request, cp_id: str, group: str) -> Response:
         found, consumers = membership.add_consumers_to_group(
             self.control_plane(), group, _keys(request, "consumer"), actor=actor_label(request)
@@ -47,11 +63,17 @@ class GroupConsumersView(OrgAPIView):
 class ConsumerGroupsView(OrgAPIView):
     """``/consumers/{consumer}/consumer_groups``: list, join, or leave all."""
 
+    @extend_schema(**documented("GET", EntityPageSerializer, parameters=[*PAGE, TAGS]))
     def get(self, request: Request, cp_id: str, consumer: str) -> Response:
         cp = self.control_plane()
         row = membership.find(cp, CONSUMER, consumer)
         return list_response(request, membership.members(cp, CONSUMER, row))
 
+    @extend_schema(
+        **documented(
+            "POST", OpenApiTypes.OBJECT, request=OpenApiTypes.OBJECT, examples=JOIN_GROUP_EXAMPLES
+        )
+    )
     def post(self, request: Request, cp_id: str, consumer: str) -> Response:
         found, groups = membership.add_consumer_to_groups(
             self.control_plane(), consumer, _keys(request, "group"), actor=actor_label(request)

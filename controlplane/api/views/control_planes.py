@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +12,15 @@ from controlplane import queries, representations
 from controlplane.api.base import OrgAPIView
 from controlplane.api.bodies import BadRequest, json_object
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
+from controlplane.api.schema import (
+    CONTROL_PLANE_EXAMPLES,
+    NAME_FILTERS,
+    PAGE,
+    ControlPlanePageSerializer,
+    ControlPlaneSerializer,
+    ControlPlaneWriteSerializer,
+    documented,
+)
 from controlplane.errors import SchemaViolationError
 from controlplane.models import ControlPlane
 from controlplane.services import control_planes as cp_service
@@ -58,6 +68,9 @@ def _filter_by_name(rows: QuerySet[ControlPlane], request: Request) -> QuerySet[
 class ControlPlaneCollectionView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
 
+    @extend_schema(
+        **documented("GET", ControlPlanePageSerializer, parameters=[*PAGE, *NAME_FILTERS])
+    )
     def get(self, request: Request) -> Response:
         rows = _filter_by_name(
             ControlPlane.objects.filter(organization=self.org_membership.organization), request
@@ -76,6 +89,14 @@ class ControlPlaneCollectionView(OrgAPIView):
             body["offset"] = offset
         return Response(body)
 
+    @extend_schema(
+        **documented(
+            "POST",
+            ControlPlaneSerializer,
+            request=ControlPlaneWriteSerializer,
+            examples=CONTROL_PLANE_EXAMPLES,
+        )
+    )
     def post(self, request: Request) -> Response:
         changes = _changes(json_object(request))
         if "name" not in changes:
@@ -87,9 +108,13 @@ class ControlPlaneCollectionView(OrgAPIView):
 class ControlPlaneItemView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
 
+    @extend_schema(**documented("GET", ControlPlaneSerializer))
     def get(self, request: Request, cp_id: str) -> Response:
         return Response(representations.control_plane(self.control_plane()))
 
+    @extend_schema(
+        **documented("PATCH", ControlPlaneSerializer, request=ControlPlaneWriteSerializer)
+    )
     def patch(self, request: Request, cp_id: str) -> Response:
         cp = self.control_plane()
         changes = _changes(json_object(request))

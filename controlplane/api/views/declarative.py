@@ -10,12 +10,21 @@ from typing import Any
 
 from django.conf import settings
 from django.http import QueryDict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.base import OrgAPIView, actor_label
 from controlplane.api.bodies import BadRequest
+from controlplane.api.schema import (
+    DECK_EXAMPLES,
+    DECK_FORMAT,
+    DRY_RUN,
+    DeclarativeDiffSerializer,
+    documented,
+)
 from controlplane.declarative.export import render
 from controlplane.services.declarative import (
     apply_declarative_config,
@@ -95,9 +104,19 @@ class DeclarativeConfigView(OrgAPIView):
         parsers.MultiPartParser,
     ]
 
+    @extend_schema(**documented("GET", OpenApiTypes.OBJECT, parameters=[DECK_FORMAT]))
     def get(self, request: Request, cp_id: str) -> Response:
         return Response(export_declarative_config(self.control_plane()))
 
+    @extend_schema(
+        **documented(
+            "POST",
+            DeclarativeDiffSerializer,
+            status=200,
+            parameters=[DRY_RUN],
+            examples=DECK_EXAMPLES,
+        )
+    )
     def post(self, request: Request, cp_id: str) -> Response:
         diff = apply_declarative_config(
             self.control_plane(),

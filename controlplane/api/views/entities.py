@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane import entity_paths, queries
+from controlplane.api import schema
 from controlplane.api.base import OrgAPIView, actor_label
 from controlplane.api.bodies import entity_payload
 from controlplane.errors import NotFound
@@ -47,10 +48,12 @@ def list_response(request: Request, rows: Any) -> Response:
 class EntityCollectionView(OrgAPIView):
     """GET lists, POST creates: ``/{collection}``."""
 
+    @schema.list_entities
     def get(self, request: Request, cp_id: str, collection: str) -> Response:
         entity_type = _collection_type(collection)
         return list_response(request, queries.entities(self.control_plane(), entity_type))
 
+    @schema.create_entity
     def post(self, request: Request, cp_id: str, collection: str) -> Response:
         entity_type = _collection_type(collection)
         payload = entity_payload(request, entity_type)
@@ -63,10 +66,12 @@ class EntityCollectionView(OrgAPIView):
 class EntityItemView(OrgAPIView):
     """GET, PUT (upsert), PATCH and DELETE on ``/{collection}/{id or name}``."""
 
+    @schema.show_entity
     def get(self, request: Request, cp_id: str, collection: str, key: str) -> Response:
         row = entity_service.require(self.control_plane(), _collection_type(collection), key)
         return Response(row.data)
 
+    @schema.replace_entity
     def put(self, request: Request, cp_id: str, collection: str, key: str) -> Response:
         entity_type = _collection_type(collection)
         data, _ = entity_service.upsert_entity(
@@ -79,6 +84,7 @@ class EntityItemView(OrgAPIView):
         # Kong answers 200 to a PUT whether it created or replaced the entity.
         return Response(data)
 
+    @schema.update_entity
     def patch(self, request: Request, cp_id: str, collection: str, key: str) -> Response:
         entity_type = _collection_type(collection)
         data = entity_service.update_entity(
@@ -104,6 +110,7 @@ class NestedCollectionView(OrgAPIView):
     ``/routes/{x}/service`` is the one-to-one case: the route's service itself.
     """
 
+    @schema.list_entities
     def get(self, request: Request, cp_id: str, collection: str, key: str, child: str) -> Response:
         cp = self.control_plane()
         if (collection, child) == ("routes", "service"):
@@ -113,6 +120,7 @@ class NestedCollectionView(OrgAPIView):
             request, queries.entities(cp, child_type, parent=parent, parent_field=field)
         )
 
+    @schema.create_entity
     def post(self, request: Request, cp_id: str, collection: str, key: str, child: str) -> Response:
         cp = self.control_plane()
         parent, child_type, field = _parent(cp, collection, key, child)
@@ -121,6 +129,7 @@ class NestedCollectionView(OrgAPIView):
         data = entity_service.create_entity(cp, child_type, payload, actor=actor_label(request))
         return Response(data, status=201)
 
+    @schema.update_entity
     def patch(
         self, request: Request, cp_id: str, collection: str, key: str, child: str
     ) -> Response:
@@ -150,12 +159,14 @@ class NestedItemView(OrgAPIView):
             raise NotFound()
         return child_type, row
 
+    @schema.show_entity
     def get(
         self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
     ) -> Response:
         _, row = self._child(self.control_plane(), collection, key, child, child_key)
         return Response(row.data)
 
+    @schema.replace_entity
     def put(
         self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
     ) -> Response:
@@ -168,6 +179,7 @@ class NestedItemView(OrgAPIView):
         )
         return Response(data)
 
+    @schema.update_entity
     def patch(
         self, request: Request, cp_id: str, collection: str, key: str, child: str, child_key: str
     ) -> Response:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +13,16 @@ from controlplane.access import get_node, get_registration_token
 from controlplane.api.base import OrgAPIView, request_user
 from controlplane.api.bodies import json_object, optional_int
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
+from controlplane.api.schema import (
+    PAGE,
+    ExpectedConfigSerializer,
+    NodePageSerializer,
+    NodeSerializer,
+    RegistrationTokenWriteSerializer,
+    TokenPageSerializer,
+    TokenSerializer,
+    documented,
+)
 from controlplane.errors import NotFound, SchemaViolationError, Unauthorized
 from controlplane.models import DataPlaneNode, RegistrationToken
 from controlplane.services import nodes as node_service
@@ -21,6 +32,7 @@ REGISTER_MAX_BODY_BYTES = 64 * 1024
 
 
 class NodeCollectionView(OrgAPIView):
+    @extend_schema(**documented("GET", NodePageSerializer, parameters=PAGE))
     def get(self, request: Request, cp_id: str) -> Response:
         cp = self.control_plane()
         rows = DataPlaneNode.objects.filter(control_plane=cp, revoked_at=None).select_related(
@@ -45,6 +57,7 @@ class NodeItemView(OrgAPIView):
             raise NotFound("node not found")
         return node
 
+    @extend_schema(**documented("GET", NodeSerializer))
     def get(self, request: Request, cp_id: str, node_id: str) -> Response:
         return Response(representations.node(self._node(node_id)))
 
@@ -58,6 +71,7 @@ class NodeItemView(OrgAPIView):
 
 
 class ExpectedConfigView(OrgAPIView):
+    @extend_schema(**documented("GET", ExpectedConfigSerializer))
     def get(self, request: Request, cp_id: str) -> Response:
         cp = self.control_plane()
         return Response({"version": cp.config_version, "hash": cp.config_hash})
@@ -71,6 +85,7 @@ def register_command(request: Request, secret: str) -> str:
 class RegistrationTokenCollectionView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
 
+    @extend_schema(**documented("GET", TokenPageSerializer, parameters=PAGE))
     def get(self, request: Request, cp_id: str) -> Response:
         rows = RegistrationToken.objects.filter(control_plane=self.control_plane())
         batch, offset = queries.paginate_by(
@@ -83,6 +98,7 @@ class RegistrationTokenCollectionView(OrgAPIView):
             }
         )
 
+    @extend_schema(**documented("POST", TokenSerializer, request=RegistrationTokenWriteSerializer))
     def post(self, request: Request, cp_id: str) -> Response:
         body = json_object(request)
         days = optional_int(body, "expires_in_days")
@@ -108,6 +124,7 @@ class RegistrationTokenItemView(OrgAPIView):
     def _token(self, token_id: str) -> RegistrationToken:
         return get_registration_token(self.control_plane(), token_id)
 
+    @extend_schema(**documented("GET", TokenSerializer))
     def get(self, request: Request, cp_id: str, token_id: str) -> Response:
         return Response(representations.bearer_token(self._token(token_id)))
 

@@ -1,5 +1,6 @@
 """``/v2/personal-access-tokens``: the caller's own tokens in this organization."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,6 +10,13 @@ from controlplane.access import get_personal_access_token
 from controlplane.api.base import OrgAPIView, request_user
 from controlplane.api.bodies import json_object, optional_int
 from controlplane.api.permissions import IsOrgMember
+from controlplane.api.schema import (
+    PAGE,
+    TokenPageSerializer,
+    TokenSerializer,
+    TokenWriteSerializer,
+    documented,
+)
 from controlplane.errors import SchemaViolationError
 from controlplane.models import PersonalAccessToken
 from controlplane.services import tokens as token_service
@@ -18,6 +26,7 @@ class TokenCollectionView(OrgAPIView):
     # Every member may hold tokens; what a token may do is its user's role.
     permission_classes = [IsAuthenticated, IsOrgMember]
 
+    @extend_schema(**documented("GET", TokenPageSerializer, parameters=PAGE))
     def get(self, request: Request) -> Response:
         rows = PersonalAccessToken.objects.filter(
             user=request_user(request), organization=self.org_membership.organization
@@ -32,6 +41,7 @@ class TokenCollectionView(OrgAPIView):
             }
         )
 
+    @extend_schema(**documented("POST", TokenSerializer, request=TokenWriteSerializer))
     def post(self, request: Request) -> Response:
         body = json_object(request)
         days = optional_int(body, "expires_in_days")
@@ -54,6 +64,7 @@ class TokenItemView(OrgAPIView):
     def _token(self, token_id: str) -> PersonalAccessToken:
         return get_personal_access_token(self.org_membership, token_id)
 
+    @extend_schema(**documented("GET", TokenSerializer))
     def get(self, request: Request, token_id: str) -> Response:
         return Response(representations.personal_access_token(self._token(token_id)))
 
