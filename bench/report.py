@@ -338,6 +338,35 @@ def _writes_section(section: dict[str, Any]) -> str:
     )
 
 
+def _body_memory_section(section: dict[str, Any]) -> str:
+    rows = [
+        [
+            name,
+            case["status"],
+            case["sent_mb"],
+            case["answered_after_s"],
+            case["idle_rss_mb"],
+            case["growth_mb"],
+            f"{case['others_answered']} ({case['others_failed']} failed)",
+        ]
+        for name, case in section["cases"].items()
+    ]
+    header = [
+        "upload",
+        "status",
+        "MB sent",
+        "answered after s",
+        "idle MB",
+        "growth MB",
+        "others answered",
+    ]
+    return (
+        f"## 8. Server memory under a {section['upload_bytes'] / 1024**3:.0f} GiB upload "
+        f"(target: growth ≤ {section['target_growth_mb']} MB; met: {_met(section['met'])})\n\n"
+        + _table(header, rows)
+    )
+
+
 _SECTIONS = [
     ("bytes_per_change", _bytes_section),
     ("latency", _latency_section),
@@ -345,4 +374,5 @@ _SECTIONS = [
     ("node_cost", _node_section),
     ("scale", _scale_section),
     ("api_writes", _writes_section),
+    ("body_memory", _body_memory_section),
 ]

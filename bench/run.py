@@ -25,7 +25,15 @@ from bench import cluster, report
 from bench.context import Context
 from bench.errors import BenchFailure
 from bench.profiles import PROFILES, Profile
-from bench.sections import api_writes, bytes_per_change, cp_cost, latency, node_cost, scale
+from bench.sections import (
+    api_writes,
+    body_memory,
+    bytes_per_change,
+    cp_cost,
+    latency,
+    node_cost,
+    scale,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -52,6 +60,7 @@ SECTIONS: dict[str, Section] = {
     "node_cost": node_cost.measure,
     "scale": scale.measure,
     "api_writes": api_writes.measure,
+    "body_memory": body_memory.measure,
 }
 
 
