@@ -10,7 +10,6 @@ drives its CLI, which runs every phase (examples, coverage, fuzzing, stateful) a
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,39 +44,39 @@ def config_file(cluster: Cluster) -> Path:
     return path
 
 
+def st_run(cluster: Cluster) -> list[str]:
+    return [
+        ST,
+        "--config-file",
+        str(config_file(cluster)),
+        "--no-color",
+        "run",
+        f"{cluster.server.url}/v2/openapi.json",
+        "--checks",
+        "not_a_server_error",
+        "--header",
+        f"Authorization: Bearer {cluster.token}",
+        "--seed",
+        str(SEED),
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--generation-database",
+        "none",
+        "--suppress-health-check",
+        "all",
+        # Deleting the control plane under test would turn every later case into a 404.
+        "--exclude-operation-id",
+        "control_plane_item_delete",
+        # One worker: CPython 3.11.7's ast.parse, which Hypothesis calls to describe its
+        # strategies, fails now and then when two threads call it at once.
+        "--workers",
+        "1",
+    ]
+
+
 def test_no_operation_answers_a_server_error(fuzzed: Cluster) -> None:
-    started = time.monotonic()
+    # Schemathesis and Hypothesis keep their caches in the working directory.
     result = subprocess.run(
-        [
-            ST,
-            "--config-file",
-            str(config_file(fuzzed)),
-            "--no-color",
-            "run",
-            f"{fuzzed.server.url}/v2/openapi.json",
-            "--checks",
-            "not_a_server_error",
-            "--header",
-            f"Authorization: Bearer {fuzzed.token}",
-            "--seed",
-            str(SEED),
-            "--max-examples",
-            str(MAX_EXAMPLES),
-            "--generation-database",
-            "none",
-            "--suppress-health-check",
-            "all",
-            # Deleting the control plane under test would turn every later case into a 404.
-            "--exclude-operation-id",
-            "control_plane_item_delete",
-            # One worker: CPython 3.11.7's ast.parse, which Hypothesis calls to describe its
-            # strategies, fails now and then when two threads call it at once.
-            "--workers",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+        st_run(fuzzed), cwd=fuzzed.tmp, capture_output=True, text=True, timeout=600
     )
-    print(result.stdout[-5000:], f"\n{time.monotonic() - started:.0f}s")
     assert result.returncode == 0, result.stdout[-10000:]
