@@ -2,33 +2,14 @@
 node connected to the other."""
 
 import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import services_required
 from tests.support.cluster import Cluster, base_env, start_cluster
 from tests.support.processes import ControlPlaneServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres") or not os.environ.get("REDIS_URL"):
-        services_required("PostgreSQL and Redis")
-    import psycopg
-
-    name = f"konnectlite_e2e_{uuid.uuid4().hex[:8]}"
-    admin = base.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_change_written_through_one_process_reaches_nodes_of_another(

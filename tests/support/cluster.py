@@ -19,6 +19,8 @@ class Cluster:
     cp_id: str
     tmp: Path
     agents: list[Agent] = field(default_factory=list)
+    # More processes serving the same database, stopped with the cluster.
+    more_servers: list[ControlPlaneServer] = field(default_factory=list)
 
     def api(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         return http(method, f"{self.server.url}{path}", body, self.token)
@@ -32,13 +34,27 @@ class Cluster:
         assert status == 201, body
         return str(body["token"])
 
-    def agent(self, name: str, *run_args: str, labels: tuple[str, ...] = ()) -> Agent:
-        """Register a new node called ``name`` and start its agent."""
+    def agent(
+        self,
+        name: str,
+        *run_args: str,
+        labels: tuple[str, ...] = (),
+        via: ControlPlaneServer | None = None,
+    ) -> Agent:
+        """Register a new node called ``name`` (through ``via``, by default the first server,
+        which it then syncs with) and start its agent."""
         agent = Agent(self.tmp / name, dict(self.env))
-        result = agent.register(self.server.url, self.registration_token(), name, *labels)
+        server = (via or self.server).url
+        result = agent.register(server, self.registration_token(), name, *labels)
         assert result.returncode == 0, result.stderr
         self.agents.append(agent)
         return agent.start(*run_args)
+
+    def add_server(self, name: str) -> ControlPlaneServer:
+        """Start another daphne process on the same database and channel layer."""
+        server = ControlPlaneServer(self.env, self.tmp / f"{name}.log")
+        self.more_servers.append(server)
+        return server.start()
 
     def version(self) -> int:
         status, body = self.api("GET", f"/v2/control-planes/{self.cp_id}/expected-config")
@@ -48,6 +64,8 @@ class Cluster:
     def stop(self) -> None:
         for agent in self.agents:
             agent.stop()
+        for server in self.more_servers:
+            server.stop()
         self.server.stop()
 
 

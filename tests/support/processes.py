@@ -5,6 +5,7 @@ made it, even when an assertion fails.
 """
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -60,7 +61,22 @@ def http(method: str, url: str, body: Any = None, token: str | None = None) -> t
         return exc.code, json.loads(raw) if raw else None
 
 
-def stop(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL: the process gets no chance to finish a write or close a connection."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def cpu_time(process: subprocess.Popen[bytes]) -> float:
+    """Seconds of CPU the process has used so far, in all its threads (Linux)."""
+    stat = Path(f"/proc/{process.pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 10) -> bool:
+    """SIGTERM, then SIGKILL after ``timeout``; False if it came to that."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -68,6 +84,8 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            return False
+    return True
 
 
 @dataclass
@@ -102,9 +120,13 @@ class ControlPlaneServer:
         with socket.socket() as sock:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """SIGTERM; False if it did not exit within 10 s and had to be killed."""
+        return self.process is None or stop(self.process)
+
+    def kill(self) -> None:
         if self.process is not None:
-            stop(self.process)
+            kill(self.process)
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -179,6 +201,46 @@ class Agent:
     def log(self) -> str:
         path = self.data_dir.parent / f"{self.data_dir.name}.log"
         return path.read_text() if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            kill(self.process)
+
+
+@dataclass
+class RedisServer:
+    """A throwaway ``redis-server`` without persistence, so a test can take it away and back."""
+
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port)]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(self._ready, what=f"redis on port {self.port}")
+        return self
+
+    def _ready(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"redis-server exited: {self.log_path.read_text()[-2000:]}")
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
 
     def stop(self) -> None:
         if self.process is not None:
