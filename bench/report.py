@@ -338,6 +338,15 @@ def _writes_section(section: dict[str, Any]) -> str:
     )
 
 
+def _validation_section(section: dict[str, Any]) -> str:
+    rows = [
+        [name.replace("_", " "), f"{case['request_bytes']:,}", case["status"], case["seconds"]]
+        for name, case in section["cases"].items()
+    ]
+    header = ["worst case", "request bytes", "status", "seconds"]
+    return "## 7. Validation cost (worst inputs, one request each)\n\n" + _table(header, rows)
+
+
 def _body_memory_section(section: dict[str, Any]) -> str:
     rows = [
         [
@@ -374,5 +383,6 @@ _SECTIONS = [
     ("node_cost", _node_section),
     ("scale", _scale_section),
     ("api_writes", _writes_section),
+    ("validation_cost", _validation_section),
     ("body_memory", _body_memory_section),
 ]

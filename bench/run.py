@@ -33,6 +33,7 @@ from bench.sections import (
     latency,
     node_cost,
     scale,
+    validation_cost,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -60,6 +61,7 @@ SECTIONS: dict[str, Section] = {
     "node_cost": node_cost.measure,
     "scale": scale.measure,
     "api_writes": api_writes.measure,
+    "validation_cost": validation_cost.measure,
     "body_memory": body_memory.measure,
 }
 

@@ -15,7 +15,15 @@ from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.e2e
 
-SECTIONS = ("bytes_per_change", "latency", "cp_cost", "node_cost", "scale", "api_writes")
+SECTIONS = (
+    "bytes_per_change",
+    "latency",
+    "cp_cost",
+    "node_cost",
+    "scale",
+    "api_writes",
+    "validation_cost",
+)
 
 
 @pytest.fixture(scope="module")

@@ -200,3 +200,22 @@ def test_a_yaml_alias_bomb_is_kongs_error_14_and_writes_nothing(
     assert (body["code"], body["name"]) == (14, "invalid declarative configuration")
     assert "YAML aliases expand the file too much at line" in body["fields"]["file"]
     assert not Entity.objects.filter(control_plane=cp).exists()
+
+
+def test_a_file_with_a_few_ordinary_anchors_syncs(owner_api: APIClient, cp: ControlPlane) -> None:
+    text = """_format_version: "3.0"
+services:
+- name: billing
+  host: billing.internal
+  <<: &timeouts {connect_timeout: 5000, read_timeout: 5000}
+  tags: &tags [team-billing]
+- {name: payments, host: payments.internal, <<: *timeouts, tags: *tags}
+"""
+    response = post_yaml(owner_api, cp, text)
+    assert response.status_code == 200, response.content
+    rows = Entity.objects.filter(control_plane=cp, entity_type="services")
+    assert {r.data["name"]: r.data["tags"] for r in rows} == {
+        "billing": ["team-billing"],
+        "payments": ["team-billing"],
+    }
+    assert all(r.data["connect_timeout"] == 5000 for r in rows)

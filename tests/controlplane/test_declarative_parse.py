@@ -70,14 +70,11 @@ def test_aliases_in_a_large_file_are_bounded_even_under_the_allowance(
 
 def test_a_decK_file_with_a_few_ordinary_anchors_reads_as_written_out() -> None:
     text = """_format_version: "3.0"
-_anchors:
-  timeouts: &timeouts {connect_timeout: 5000, read_timeout: 5000}
-  tags: &tags [team-billing, tier-1]
 services:
 - name: billing
   host: billing.internal
-  <<: *timeouts
-  tags: *tags
+  <<: &timeouts {connect_timeout: 5000, read_timeout: 5000}
+  tags: &tags [team-billing, tier-1]
   routes:
   - {name: invoices, paths: [/invoices], tags: *tags}
 - name: payments
