@@ -15,9 +15,9 @@ def name_snapshots(apps, schema_editor):
 
 
 def name_full(apps, schema_editor):
-    apps.get_model("controlplane", "NodeSyncRecord").objects.filter(
-        payload_type="snapshot"
-    ).update(payload_type="full")
+    apps.get_model("controlplane", "NodeSyncRecord").objects.filter(payload_type="snapshot").update(
+        payload_type="full"
+    )
     Node = apps.get_model("controlplane", "DataPlaneNode")
     for node in Node.objects.filter(last_payload__type="snapshot"):
         node.last_payload["type"] = "full"
@@ -25,35 +25,38 @@ def name_full(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('controlplane', '0001_initial'),
+        ("controlplane", "0001_initial"),
     ]
 
     operations = [
         migrations.RenameField(
-            model_name='dataplanenode',
-            old_name='full_sync_count',
-            new_name='snapshot_count',
+            model_name="dataplanenode",
+            old_name="full_sync_count",
+            new_name="snapshot_count",
         ),
         migrations.AddField(
-            model_name='configversion',
-            name='revocation_epoch',
+            model_name="configversion",
+            name="revocation_epoch",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='controlplane',
-            name='revocation_epoch',
+            model_name="controlplane",
+            name="revocation_epoch",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='dataplanenode',
-            name='sync_mode',
-            field=models.CharField(choices=[('incremental', 'incremental'), ('full', 'full')], default='incremental', max_length=12),
+            model_name="dataplanenode",
+            name="sync_mode",
+            field=models.CharField(
+                choices=[("incremental", "incremental"), ("full", "full")],
+                default="incremental",
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='nodesyncrecord',
-            name='payload_type',
+            model_name="nodesyncrecord",
+            name="payload_type",
             field=models.CharField(max_length=8),
         ),
         migrations.RunPython(name_snapshots, name_full),
