@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from controlplane.models import Organization, PersonalAccessToken, User
-from controlplane.services.secrets import hash_secret
+from controlplane.secrets import hash_secret
 from controlplane.services.tokens import create_token
 
 TOKENS = "/v2/personal-access-tokens"

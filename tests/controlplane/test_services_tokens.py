@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from controlplane.errors import SchemaViolationError
 from controlplane.models import Organization, PersonalAccessToken, User
-from controlplane.services.secrets import hash_secret
+from controlplane.secrets import hash_secret
 from controlplane.services.tokens import (
     MAX_EXPIRY_DAYS,
     authenticate_token,
