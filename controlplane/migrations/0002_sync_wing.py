@@ -3,25 +3,18 @@
 from django.db import migrations, models
 
 
-def name_snapshots(apps, schema_editor):
+def rename_payloads(old, new):
     """Payloads are named as the protocol's messages are: "full" becomes "snapshot"."""
-    apps.get_model("controlplane", "NodeSyncRecord").objects.filter(payload_type="full").update(
-        payload_type="snapshot"
-    )
-    Node = apps.get_model("controlplane", "DataPlaneNode")
-    for node in Node.objects.filter(last_payload__type="full"):
-        node.last_payload["type"] = "snapshot"
-        node.save(update_fields=["last_payload"])
 
+    def rename(apps, schema_editor):
+        records = apps.get_model("controlplane", "NodeSyncRecord").objects
+        records.filter(payload_type=old).update(payload_type=new)
+        Node = apps.get_model("controlplane", "DataPlaneNode")
+        for node in Node.objects.filter(last_payload__type=old):
+            node.last_payload["type"] = new
+            node.save(update_fields=["last_payload"])
 
-def name_full(apps, schema_editor):
-    apps.get_model("controlplane", "NodeSyncRecord").objects.filter(payload_type="snapshot").update(
-        payload_type="full"
-    )
-    Node = apps.get_model("controlplane", "DataPlaneNode")
-    for node in Node.objects.filter(last_payload__type="snapshot"):
-        node.last_payload["type"] = "full"
-        node.save(update_fields=["last_payload"])
+    return rename
 
 
 class Migration(migrations.Migration):
@@ -59,5 +52,7 @@ class Migration(migrations.Migration):
             name="payload_type",
             field=models.CharField(max_length=8),
         ),
-        migrations.RunPython(name_snapshots, name_full),
+        migrations.RunPython(
+            rename_payloads("full", "snapshot"), rename_payloads("snapshot", "full")
+        ),
     ]

@@ -123,17 +123,6 @@ def _compact(cp: ControlPlane) -> None:
     ConfigVersion.objects.filter(control_plane=cp, version__lte=floor).delete()
 
 
-def oldest_retained_version(cp: ControlPlane) -> int:
-    """The first version whose changes are still in the log (current+1 if none are)."""
-    first = (
-        ConfigVersion.objects.filter(control_plane=cp)
-        .order_by("version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    return first if first is not None else cp.config_version + 1
-
-
 def now_ts() -> int:
     """Kong's entity timestamps: whole seconds since the epoch."""
     return int(time.time())
