@@ -2,6 +2,7 @@
 or dropped afterwards."""
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -72,6 +73,8 @@ def postgres_cluster(
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A redis-server of this test's own, on a free port, that the test may stop and restart."""
+    if shutil.which("redis-server") is None:
+        services_required("redis-server")
     server = RedisServer(tmp_path / "redis.log").start()
     yield server
     server.stop()

@@ -212,6 +212,7 @@ def test_restarting_the_control_plane_under_writes_loses_no_acknowledged_write(
     assert_config_is_whole_versions(cluster, versions)
     assert_no_acknowledged_write_lost(cluster, writes)
     assert_nodes_converge(cluster, agents)
+    # Last, so that the invariants above are checked either way.
     assert stopped_in_time, "daphne did not exit within 10 s of SIGTERM; it had to be killed"
 
 
@@ -219,8 +220,8 @@ def test_restarting_the_control_plane_under_writes_loses_no_acknowledged_write(
 
 
 def write_and_rewrite(cluster: Cluster, server_url: str, prefix: str) -> dict[str, Any]:
-    """Create, update and delete consumers; return what each should be at the end (None:
-    deleted). Every write must be acknowledged: nothing is failing here."""
+    """Create, update and delete consumers; return each one's custom_id at the end, or
+    "deleted". Every write must be acknowledged: nothing is failing here."""
     base = f"{server_url}/v2/control-planes/{cluster.cp_id}/core-entities/consumers"
     final: dict[str, Any] = {}
     for n in range(12):
