@@ -433,8 +433,11 @@ class SyncConsumer(AsyncWebsocketConsumer):
                 await self._fail(protocol.CLOSE_HEARTBEAT_TIMEOUT, "no heartbeat from the node")
                 return
             try:
+                # Read outside the turn: every connection of the process waits on the same
+                # read at the same tick, and a version's delivery must not wait behind it.
+                head = await heads.head(self.cp_id, max_age=interval / 2)
                 async with self.turn:
-                    await self._check_head(max_age=interval / 2)
+                    await self._compare_with_head(head)
             except Revoked:
                 return
             except Exception:  # a database hiccup must not end the heartbeat
@@ -443,9 +446,8 @@ class SyncConsumer(AsyncWebsocketConsumer):
                 self.session.last_ping_sent = now
                 await self._send(protocol.encode(protocol.ping(ts=time.time())))
 
-    async def _check_head(self, max_age: float) -> None:
+    async def _compare_with_head(self, head: heads.Head | None) -> None:
         """Anti-entropy: compare the node with the control plane's head, not with events."""
-        head = await heads.head(self.cp_id, max_age)
         if head is None:  # the control plane was deleted
             await self._fail(protocol.CLOSE_REVOKED, "this node's control plane was deleted")
             raise Revoked
