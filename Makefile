@@ -12,8 +12,10 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing konnectlite and its dependencies into $(VENV) (a minute or two on a first run)..."
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@echo "Installed. konnectlite-dp is $(BIN)/konnectlite-dp: export PATH=\"$$PWD/$(BIN):\$$PATH\" to call it by name."
 	touch $(STAMP)
 
 venv: $(STAMP)

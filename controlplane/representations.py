@@ -6,7 +6,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from controlplane.models import ControlPlane, DataPlaneNode, PersonalAccessToken
+from controlplane.models import (
+    ControlPlane,
+    DataPlaneNode,
+    PersonalAccessToken,
+    RegistrationToken,
+)
 from controlplane.models.tokens import BearerToken
 
 
@@ -38,6 +43,11 @@ def bearer_token(token: BearerToken) -> dict[str, Any]:
         "revoked_at": _iso(token.revoked_at),
         "active": token.is_active,
     }
+
+
+def registration_token(token: RegistrationToken) -> dict[str, Any]:
+    """Reusable until expiry or revocation; ``max_uses`` (null: no limit) caps registrations."""
+    return {**bearer_token(token), "max_uses": token.max_uses, "uses": token.uses}
 
 
 def personal_access_token(token: PersonalAccessToken) -> dict[str, Any]:

@@ -98,7 +98,16 @@ class TokenWriteSerializer(serializers.Serializer[Any]):
 
 
 class RegistrationTokenWriteSerializer(TokenWriteSerializer):
+    """Reusable by any number of nodes until it expires (1 day by default) or is revoked,
+    unless ``max_uses`` caps how many nodes may register with it."""
+
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    expires_in_days = serializers.IntegerField(
+        min_value=1, max_value=MAX_EXPIRY_DAYS, required=False, help_text="1 when omitted."
+    )
+    max_uses = serializers.IntegerField(
+        min_value=1, required=False, help_text="Omitted: no limit until expiry or revocation."
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
@@ -112,6 +121,8 @@ class TokenSerializer(serializers.Serializer[Any]):
     revoked_at = serializers.DateTimeField(allow_null=True)
     active = serializers.BooleanField()
     last_used_at = serializers.DateTimeField(allow_null=True, required=False)
+    max_uses = serializers.IntegerField(allow_null=True, required=False)
+    uses = serializers.IntegerField(required=False, help_text="Nodes registered with it.")
     token = serializers.CharField(required=False, help_text="The secret, shown once.")
     command = serializers.CharField(required=False, help_text="konnectlite-dp register ...")
 

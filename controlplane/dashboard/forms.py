@@ -268,7 +268,17 @@ class TokenForm(forms.Form):
 class RegistrationTokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False, initial="dashboard")
     expires_in_days = forms.IntegerField(
-        required=False, min_value=1, initial=1, label="Expires in (days)"
+        required=False,
+        min_value=1,
+        initial=1,
+        label="Expires in (days)",
+        help_text="1 day when left empty, as in the API.",
+    )
+    max_uses = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Max uses",
+        help_text="How many nodes may register with it; empty for any number until it expires.",
     )
 
 

@@ -12,12 +12,26 @@ from kongcore.hashing import EMPTY_HASH
 
 
 class RegistrationToken(BearerToken):
-    """A ``kdpr_`` token that a node exchanges for its own credential."""
+    """A ``kdpr_`` token that a node exchanges for its own credential.
+
+    The rule: reusable until it expires or is revoked; with ``max_uses`` set, it is refused
+    once that many nodes have registered with it (``uses`` counts them).
+    """
 
     control_plane = models.ForeignKey(
         ControlPlane, on_delete=models.CASCADE, related_name="registration_tokens"
     )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+
+    @property
+    def used_up(self) -> bool:
+        return self.max_uses is not None and self.uses >= self.max_uses
+
+    @property
+    def is_active(self) -> bool:
+        return super().is_active and not self.used_up
 
 
 class DataPlaneNode(models.Model):

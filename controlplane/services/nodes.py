@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from controlplane.errors import SchemaViolationError, Unauthorized
@@ -18,24 +19,43 @@ from controlplane.secrets import (
 from controlplane.services.tokens import MAX_EXPIRY_DAYS
 from controlplane.sync import announce
 
+# One default for the API and the dashboard: a token nobody revokes still stops working soon.
+DEFAULT_REGISTRATION_EXPIRY_DAYS = 1
+MAX_REGISTRATION_USES = 10_000
+
 
 def create_registration_token(
-    cp: ControlPlane, *, name: str, created_by: User | None, expires_in_days: int | None = None
+    cp: ControlPlane,
+    *,
+    name: str,
+    created_by: User | None,
+    expires_in_days: int | None = None,
+    max_uses: int | None = None,
 ) -> tuple[RegistrationToken, str]:
-    """Create a ``kdpr_`` token for ``cp``; the secret is returned only now."""
-    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+    """Create a ``kdpr_`` token for ``cp``; the secret is returned only now.
+
+    The rule, stated the same in the API, the dashboard and the README: a token is reusable
+    by any number of nodes until it expires (after ``expires_in_days``, 1 day when omitted)
+    or is revoked; with ``max_uses`` it is refused once that many nodes registered with it.
+    """
+    days = DEFAULT_REGISTRATION_EXPIRY_DAYS if expires_in_days is None else expires_in_days
+    if not 1 <= days <= MAX_EXPIRY_DAYS:
         raise SchemaViolationError.single(
             "expires_in_days", f"value should be between 1 and {MAX_EXPIRY_DAYS}"
         )
+    if max_uses is not None and not 1 <= max_uses <= MAX_REGISTRATION_USES:
+        raise SchemaViolationError.single(
+            "max_uses", f"value should be between 1 and {MAX_REGISTRATION_USES}"
+        )
     secret = new_secret(REGISTRATION_PREFIX)
-    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
     token = RegistrationToken.objects.create(
         control_plane=cp,
         name=(name or "registration token").strip()[:100],
         token_hash=hash_secret(secret),
         display_prefix=display_prefix(secret),
         created_by=created_by,
-        expires_at=expires_at,
+        expires_at=timezone.now() + timedelta(days=days),
+        max_uses=max_uses,
     )
     return token, secret
 
@@ -47,17 +67,24 @@ def revoke_registration_token(token: RegistrationToken) -> None:
 def register_node(
     secret: str, *, name: str, hostname: str, labels: dict[str, str], version: str
 ) -> tuple[DataPlaneNode, str]:
-    """Exchange a registration token for a new node and its own ``kdpn_`` credential."""
+    """Exchange a registration token for a new node and its own ``kdpn_`` credential.
+
+    Each registration counts one use of the token, in the node's transaction and by a
+    conditional UPDATE, so two nodes racing for a token's last use cannot both get it.
+    """
     token = (
         RegistrationToken.objects.select_related("control_plane")
         .filter(token_hash=hash_secret(secret))
         .first()
     )
+    if token is not None and token.used_up:
+        raise Unauthorized(_used_up_message(token))
     if token is None or not secret.startswith(REGISTRATION_PREFIX) or not token.is_active:
         raise Unauthorized("invalid, expired or revoked registration token")
     _check_node_fields(name, hostname, labels, version)
     credential = new_secret(NODE_CREDENTIAL_PREFIX)
     with transaction.atomic():
+        _count_use(token)
         node = DataPlaneNode.objects.create(
             control_plane=token.control_plane,
             name=name or hostname,
@@ -68,6 +95,21 @@ def register_node(
         )
         announce.node_on_commit(node)
     return node, credential
+
+
+def _count_use(token: RegistrationToken) -> None:
+    unused = RegistrationToken.objects.filter(pk=token.pk)
+    if token.max_uses is not None:
+        unused = unused.filter(uses__lt=F("max_uses"))
+    if not unused.update(uses=F("uses") + 1):
+        raise Unauthorized(_used_up_message(token))
+
+
+def _used_up_message(token: RegistrationToken) -> str:
+    return (
+        f"this registration token was already used {token.max_uses} time(s), its max_uses; "
+        "create a new one"
+    )
 
 
 def revoke_node(node: DataPlaneNode) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from controlplane.errors import Unauthorized
 from controlplane.models import ControlPlane, DataPlaneNode, RegistrationToken
 from controlplane.secrets import hash_secret
 from controlplane.services import nodes
@@ -207,3 +208,64 @@ def test_an_expired_registration_token_registers_nothing(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert register(created["token"]).status_code == 401
+
+
+def test_an_api_token_expires_after_one_day_like_the_dashboards(
+    owner_api: APIClient, cp: ControlPlane
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    body = owner_api.post(tokens_url(cp), {"name": "edge"}, format="json").json()
+    token = RegistrationToken.objects.get(pk=body["id"])
+    assert token.expires_at is not None
+    assert abs(token.expires_at - (timezone.now() + timedelta(days=1))) < timedelta(minutes=1)
+    assert body["max_uses"] is None and body["uses"] == 0
+
+
+def test_a_token_without_max_uses_registers_many_nodes(
+    owner_api: APIClient, cp: ControlPlane
+) -> None:
+    created = owner_api.post(tokens_url(cp), {}, format="json").json()
+    for name in ("edge-1", "edge-2", "edge-3"):
+        assert register(created["token"], name=name).status_code == 201
+    shown = owner_api.get(f"{tokens_url(cp)}/{created['id']}").json()
+    assert shown["uses"] == 3 and shown["active"] is True
+
+
+def test_a_token_with_max_uses_is_refused_once_used_up(
+    owner_api: APIClient, cp: ControlPlane
+) -> None:
+    created = owner_api.post(tokens_url(cp), {"max_uses": 2}, format="json").json()
+    assert created["max_uses"] == 2
+    assert register(created["token"], name="a").status_code == 201
+    assert register(created["token"], name="b").status_code == 201
+    refused = register(created["token"], name="c")
+    assert refused.status_code == 401
+    assert refused.json()["message"] == (
+        "this registration token was already used 2 time(s), its max_uses; create a new one"
+    )
+    assert DataPlaneNode.objects.filter(control_plane=cp).count() == 2
+    shown = owner_api.get(f"{tokens_url(cp)}/{created['id']}").json()
+    assert shown["uses"] == 2 and shown["active"] is False
+
+
+def test_a_registration_that_loses_the_race_for_the_last_use_is_refused(
+    cp: ControlPlane,
+) -> None:
+    token, secret = nodes.create_registration_token(cp, name="t", created_by=None, max_uses=1)
+    # Another node took the last use after this one read the token.
+    RegistrationToken.objects.filter(pk=token.pk).update(uses=1)
+    with pytest.raises(Unauthorized):
+        nodes._count_use(token)
+    assert RegistrationToken.objects.get(pk=token.pk).uses == 1
+
+
+@pytest.mark.parametrize("uses", [0, -1, 10**9, "x", True])
+def test_max_uses_must_be_a_sensible_number(
+    owner_api: APIClient, cp: ControlPlane, uses: Any
+) -> None:
+    response = owner_api.post(tokens_url(cp), {"max_uses": uses}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["max_uses"]

@@ -345,3 +345,25 @@ def test_another_organizations_nodes_are_not_found(
 
 def test_anonymous_visitors_are_sent_to_sign_in(cp: ControlPlane) -> None:
     assert Client().get(f"/control-planes/{cp.pk}/nodes/").status_code == 302
+
+
+def test_the_add_node_page_states_that_tokens_are_reusable_until_expiry(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/add/").content.decode()
+    assert "join <strong>" in page and "once" not in page
+    assert "It is reusable" in page and "until it expires or is revoked" in page
+    assert "1 day when left empty, as in the API." in page and "Max uses" in page
+
+
+def test_a_dashboard_token_left_without_expiry_expires_in_one_day_with_max_uses(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    alice_client.post(
+        f"/control-planes/{cp.pk}/nodes/add/token/", {"name": "edge", "max_uses": "3"}
+    )
+    token = RegistrationToken.objects.get(control_plane=cp, name="edge")
+    assert token.max_uses == 3 and token.expires_at is not None
+    assert abs(token.expires_at - (timezone.now() + timedelta(days=1))) < timedelta(minutes=1)
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/add/").content.decode()
+    assert "0 of 3" in page

@@ -93,7 +93,7 @@ class RegistrationTokenCollectionView(OrgAPIView):
         )
         return Response(
             {
-                "data": [representations.bearer_token(t) for t in batch],
+                "data": [representations.registration_token(t) for t in batch],
                 "next": f"{request.path}?offset={offset}" if offset else None,
             }
         )
@@ -101,16 +101,19 @@ class RegistrationTokenCollectionView(OrgAPIView):
     @extend_schema(**documented("POST", TokenSerializer, request=RegistrationTokenWriteSerializer))
     def post(self, request: Request, cp_id: str) -> Response:
         body = json_object(request)
-        days = optional_int(body, "expires_in_days")
         name = body.get("name", "")
         if not isinstance(name, str):
             raise SchemaViolationError.single("name", "expected a string")
         token, secret = node_service.create_registration_token(
-            self.control_plane(), name=name, created_by=request_user(request), expires_in_days=days
+            self.control_plane(),
+            name=name,
+            created_by=request_user(request),
+            expires_in_days=optional_int(body, "expires_in_days"),
+            max_uses=optional_int(body, "max_uses"),
         )
         return Response(
             {
-                **representations.bearer_token(token),
+                **representations.registration_token(token),
                 "token": secret,
                 "command": register_command(request, secret),
             },
@@ -126,7 +129,7 @@ class RegistrationTokenItemView(OrgAPIView):
 
     @extend_schema(**documented("GET", TokenSerializer))
     def get(self, request: Request, cp_id: str, token_id: str) -> Response:
-        return Response(representations.bearer_token(self._token(token_id)))
+        return Response(representations.registration_token(self._token(token_id)))
 
     def delete(self, request: Request, cp_id: str, token_id: str) -> Response:
         node_service.revoke_registration_token(self._token(token_id))

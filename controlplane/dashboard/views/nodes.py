@@ -104,6 +104,7 @@ def create_registration_token(request: HttpRequest, cp_id: UUID) -> HttpResponse
                 name=form.cleaned_data["name"],
                 created_by=user_of(request),
                 expires_in_days=form.cleaned_data["expires_in_days"],
+                max_uses=form.cleaned_data["max_uses"],
             )
         except KongError as exc:
             show_error(form, exc)

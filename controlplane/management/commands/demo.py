@@ -19,6 +19,7 @@ from controlplane.services import entities, nodes
 from controlplane.services.control_planes import create_control_plane
 from controlplane.services.tenancy import create_org
 from controlplane.services.tokens import create_token
+from kongcore import protocol
 from konnectlite.server import daphne_command
 
 ORG, EMAIL, PASSWORD = "demo", "admin@demo.konnectlite.local", "konnectlite-demo"
@@ -84,7 +85,9 @@ class Command(BaseCommand):
         self, cp: ControlPlane, user: User, server: str, name: str, mode: str
     ) -> subprocess.Popen[bytes]:
         data_dir = Path(settings.VAR_DIR) / "demo-nodes" / name
-        if not _registered(data_dir, cp):
+        if _registered(data_dir, cp):
+            repoint_node(data_dir, server)
+        else:
             shutil.rmtree(data_dir, ignore_errors=True)
             _, token = nodes.create_registration_token(cp, name=f"demo {name}", created_by=user)
             dp = str(Path(sys.executable).parent / "konnectlite-dp")
@@ -118,6 +121,19 @@ def _registered(data_dir: Path, cp: ControlPlane) -> bool:
     except (OSError, ValueError, KeyError):
         return False
     return DataPlaneNode.objects.filter(pk=node_id, control_plane=cp, revoked_at=None).exists()
+
+
+def repoint_node(data_dir: Path, server: str) -> None:
+    """Point a registered demo node at ``server``: ``make run PORT=…`` after a run on another
+    port must not leave the nodes dialling the old one. The node keeps its identity, its
+    credential and its stored config; only its server and sync URL follow the new address."""
+    path = data_dir / "node.json"
+    identity = json.loads(path.read_text())
+    sync_url = f"ws{server.removeprefix('http')}{protocol.SYNC_PATH}"
+    if identity.get("server") == server and identity.get("sync_url") == sync_url:
+        return
+    identity.update(server=server, sync_url=sync_url)
+    path.write_text(json.dumps(identity, indent=2, sort_keys=True) + "\n")
 
 
 def _wait_for_port(host: str, port: int, timeout: float = 30) -> None:
