@@ -221,5 +221,9 @@ def must_be_null(value: Any) -> str | None:
     return None if value is None else E.EQ.format("null")
 
 
+def must_be_false(value: Any) -> str | None:
+    return None if value is False else E.EQ.format("false")
+
+
 def must_be_empty(value: Any) -> str | None:
     return None if not value else E.LEN_EQ.format(0)
