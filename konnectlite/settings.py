@@ -211,6 +211,9 @@ KONNECTLITE_CHANGELOG_RETENTION = env_int("KONNECTLITE_CHANGELOG_RETENTION", 100
 # Data-plane heartbeats: each side pings this often and drops a peer silent for the timeout.
 KONNECTLITE_HEARTBEAT_INTERVAL = env_int("KONNECTLITE_HEARTBEAT_INTERVAL", 10)
 KONNECTLITE_HEARTBEAT_TIMEOUT = env_int("KONNECTLITE_HEARTBEAT_TIMEOUT", 30)
+# GET /metrics: when set, Prometheus must send "Authorization: Bearer <token>"; unset, only
+# loopback clients are answered (a reverse proxy on the same host would look local: set a token).
+KONNECTLITE_METRICS_TOKEN = os.environ.get("KONNECTLITE_METRICS_TOKEN", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,8 +1,9 @@
 from django.urls import include, path
 
-from controlplane import http_errors
+from controlplane import http_errors, monitoring
 
 urlpatterns = [
+    path("metrics", monitoring.serve_metrics, name="metrics"),
     path("", include("controlplane.api.urls")),
     path("", include("controlplane.dashboard.urls")),
 ]

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from controlplane import events
 from controlplane.models import DataPlaneNode, NodeSyncRecord
-from controlplane.sync import frames, heads, log
+from controlplane.sync import frames, heads, log, metrics
 from controlplane.sync.db import database_sync_to_async
 from controlplane.sync.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
@@ -69,6 +69,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.session = Session()
         # Read in the same query as the node: no revocation up to this count names it.
         self.session.checked_epoch = node.control_plane.revocation_epoch
+        metrics.connection_opened(self.cp_id)
         self.heartbeat = asyncio.ensure_future(self._heartbeat())
         await self._join_groups()
         await apublish(
@@ -134,6 +135,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.node is None:
             return
+        metrics.connection_closed(self.cp_id)
         self.heartbeat.cancel()
         try:
             await self.channel_layer.group_discard(events.sync_group(self.cp_id), self.channel_name)
@@ -278,6 +280,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
     ) -> None:
         self.session.sent_version = version
         self.session.in_flight[version] = (payload_type, committed_at, frame.wire_bytes)
+        metrics.payload_sent(self.cp_id, payload_type, frame.wire_bytes)
         await self._send(frame)
 
     async def _send(self, frame: protocol.Frame) -> None:
@@ -318,6 +321,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
         now = timezone.now()
         commit_to_ack = max(0.0, (now.timestamp() - committed_at) * 1000) if committed_at else None
         self._record_ack(message, payload_type, commit_to_ack, now)
+        metrics.acked(self.cp_id, payload_type, commit_to_ack)
 
     def _record_ack(
         self,
@@ -380,6 +384,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
         before the snapshot answering an earlier nack: that snapshot brings the node to that
         version or later, so a second one would only repeat it (docs/sync-protocol.md).
         """
+        metrics.nacked(self.cp_id)
         if (
             message["reason"] == protocol.NACK_GAP
             and message["version"] <= self.session.resync_version

@@ -1,0 +1,135 @@
+"""``GET /metrics``: Prometheus's view of every control plane, outside the API.
+
+Two sources make one scrape. Events (versions committed, payloads sent, nacks, commit-to-ack,
+connections, webhook failures) are counted where they happen (controlplane.sync.metrics).
+Database state (each control plane's config version, its nodes by status) is read here, at
+scrape time, one query each: whichever process answers, it tells the truth.
+
+Who may scrape: with ``KONNECTLITE_METRICS_TOKEN`` set, a client sending it as a bearer
+token; otherwise loopback clients only.
+"""
+
+import hmac
+import ipaddress
+import os
+from collections import Counter
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+from controlplane.models import ControlPlane, DataPlaneNode
+from controlplane.representations import is_connected
+from controlplane.sync import metrics  # noqa: F401  (registers the event metrics)
+
+NODE_STATUSES = ("in_sync", "behind", "offline")
+
+
+def node_status(node: DataPlaneNode, cp_version: int, cp_hash: str) -> str:
+    """One node's status for the metrics.
+
+    To become the node-health module's status (in_sync, behind, stale, offline,
+    incompatible) once it exists; until then, what the nodes API's fields already say.
+    """
+    if not is_connected(node):
+        return "offline"
+    if node.config_version == cp_version and node.config_hash == cp_hash:
+        return "in_sync"
+    return "behind"
+
+
+class FleetCollector(Collector):
+    """Each control plane's config version and its nodes by status, read from the database."""
+
+    def collect(self) -> Iterator[Metric]:
+        heads = {
+            str(pk): (version, config_hash)
+            for pk, version, config_hash in ControlPlane.objects.values_list(
+                "pk", "config_version", "config_hash"
+            )
+        }
+        version = GaugeMetricFamily(
+            "konnectlite_config_version",
+            "The control plane's current config version.",
+            labels=["control_plane"],
+        )
+        for cp_id, (number, _) in heads.items():
+            version.add_metric([cp_id], number)
+        yield version
+        yield self._nodes(heads)
+
+    def _nodes(self, heads: dict[str, tuple[int, str]]) -> GaugeMetricFamily:
+        counts: Counter[tuple[str, str]] = Counter()
+        live_nodes = DataPlaneNode.objects.filter(revoked_at__isnull=True).only(
+            "control_plane_id", "connected", "last_ping", "config_version", "config_hash"
+        )
+        for node in live_nodes.iterator():
+            head = heads.get(str(node.control_plane_id))
+            if head is not None:  # a control plane created since the first query
+                counts[str(node.control_plane_id), node_status(node, *head)] += 1
+        family = GaugeMetricFamily(
+            "konnectlite_nodes",
+            "Registered (not revoked) nodes by status.",
+            labels=["control_plane", "status"],
+        )
+        # Every status of every control plane, zeros included: an alert on "offline > 0"
+        # needs the series to exist before the first node goes offline.
+        for cp_id in heads:
+            for status in NODE_STATUSES:
+                family.add_metric([cp_id, status], counts[cp_id, status])
+        return family
+
+
+def scrape() -> bytes:
+    """The text exposition of every metric, summed over processes in multi-process mode."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+    else:
+        registry.register(REGISTRY)  # this process's metrics, with its CPU and memory
+    registry.register(FleetCollector())
+    return generate_latest(registry)
+
+
+@require_GET
+def serve_metrics(request: HttpRequest) -> HttpResponse:
+    refusal = _refusal(request)
+    if refusal is not None:
+        return refusal
+    return HttpResponse(scrape(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _refusal(request: HttpRequest) -> HttpResponse | None:
+    token = settings.KONNECTLITE_METRICS_TOKEN
+    if token:
+        scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            sent.strip().encode(), token.encode()
+        ):
+            return None
+        refused = JsonResponse(
+            {"message": "Unauthorized: send the metrics bearer token"}, status=401
+        )
+        refused["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return refused
+    if _is_loopback(request.META.get("REMOTE_ADDR", "")):
+        return None
+    return JsonResponse(
+        {
+            "message": "Forbidden: metrics are served to loopback clients only; "
+            "set KONNECTLITE_METRICS_TOKEN to scrape from elsewhere"
+        },
+        status=403,
+    )
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
