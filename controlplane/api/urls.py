@@ -27,7 +27,7 @@ from controlplane.api.views.nodes import (
     RegistrationTokenCollectionView,
     RegistrationTokenItemView,
 )
-from controlplane.api.views.root import CoreRootView
+from controlplane.api.views.root import CoreRootView, EnabledPluginsView
 from controlplane.api.views.schemas import (
     EntitySchemaView,
     PluginSchemaView,
@@ -64,6 +64,7 @@ urlpatterns = [
         ConsumerGroupView.as_view(),
     ),
     path(f"{CORE}/", CoreRootView.as_view()),
+    path(f"{CORE}/plugins/enabled", EnabledPluginsView.as_view()),
     # Before the generic patterns, which would take "schemas" for a collection.
     path(f"{CORE}/schemas/<str:entity_type>/validate", SchemaValidationView.as_view()),
     path(f"{CORE}/schemas/plugins/<str:name>", PluginSchemaView.as_view()),

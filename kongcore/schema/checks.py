@@ -221,8 +221,14 @@ def must_be_null(value: Any) -> str | None:
     return None if value is None else E.EQ.format("null")
 
 
-def must_be_false(value: Any) -> str | None:
-    return None if value is False else E.EQ.format("false")
+def must_equal(expected: Any) -> ThenCheck:
+    """Kong's `then_match = { eq = ... }`: a null passes, as the field is not required."""
+    shown = str(expected).lower() if isinstance(expected, bool) else str(expected)
+
+    def check(value: Any) -> str | None:
+        return None if value is None or value == expected else E.EQ.format(shown)
+
+    return check
 
 
 def must_be_empty(value: Any) -> str | None:

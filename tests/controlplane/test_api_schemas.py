@@ -142,3 +142,121 @@ def test_validate_refuses_a_route_regex_too_nested_to_compile(
     response = owner_api.post(core("/schemas/routes/validate"), body, format="json")
     assert response.status_code == 400
     assert "too many nested groups" in response.json()["fields"]["paths"]
+
+
+# Kong 3.x OSS's BUNDLED_PLUGINS (kong/constants.lua), one directory each under kong/plugins/.
+KONG_BUNDLED_PLUGINS = sorted(
+    [
+        "acl",
+        "acme",
+        "ai-prompt-decorator",
+        "ai-prompt-guard",
+        "ai-prompt-template",
+        "ai-proxy",
+        "ai-request-transformer",
+        "ai-response-transformer",
+        "aws-lambda",
+        "azure-functions",
+        "basic-auth",
+        "bot-detection",
+        "correlation-id",
+        "cors",
+        "datadog",
+        "file-log",
+        "grpc-gateway",
+        "grpc-web",
+        "hmac-auth",
+        "http-log",
+        "ip-restriction",
+        "jwt",
+        "key-auth",
+        "ldap-auth",
+        "loggly",
+        "oauth2",
+        "opentelemetry",
+        "post-function",
+        "pre-function",
+        "prometheus",
+        "proxy-cache",
+        "rate-limiting",
+        "redirect",
+        "request-size-limiting",
+        "request-termination",
+        "request-transformer",
+        "response-ratelimiting",
+        "response-transformer",
+        "session",
+        "standard-webhooks",
+        "statsd",
+        "syslog",
+        "tcp-log",
+        "udp-log",
+        "zipkin",
+    ]
+)
+
+
+def test_plugins_enabled_lists_every_kong_bundled_plugin_sorted(
+    owner_api: APIClient, core: Url
+) -> None:
+    response = owner_api.get(core("/plugins/enabled"))
+    assert response.status_code == 200
+    assert response.json() == {"enabled_plugins": KONG_BUNDLED_PLUGINS}
+
+
+def test_viewers_may_list_enabled_plugins(viewer_api: APIClient, core: Url) -> None:
+    assert viewer_api.get(core("/plugins/enabled")).status_code == 200
+
+
+def test_plugins_enabled_hides_other_orgs(outsider_api: APIClient, core: Url) -> None:
+    assert outsider_api.get(core("/plugins/enabled")).status_code == 404
+
+
+def test_plugins_enabled_requires_auth(core: Url) -> None:
+    assert APIClient().get(core("/plugins/enabled")).status_code == 401
+
+
+def test_plugins_enabled_is_read_only(owner_api: APIClient, core: Url) -> None:
+    response = owner_api.post(core("/plugins/enabled"), {}, format="json")
+    assert response.status_code == 405
+
+
+def test_every_bundled_plugin_schema_renders(owner_api: APIClient, core: Url) -> None:
+    for name in KONG_BUNDLED_PLUGINS:
+        response = owner_api.get(core(f"/schemas/plugins/{name}"))
+        assert response.status_code == 200, name
+        fields = _fields(response.json())
+        assert fields["config"]["type"] == "record", name
+        assert "protocols" in fields, name
+
+
+def test_stream_plugins_allow_stream_protocols_and_http_ones_do_not(
+    owner_api: APIClient, core: Url
+) -> None:
+    tcp_log = _fields(owner_api.get(core("/schemas/plugins/tcp-log")).json())
+    assert "tcp" in tcp_log["protocols"]["elements"]["one_of"]
+    redirect = _fields(owner_api.get(core("/schemas/plugins/redirect")).json())
+    assert "tcp" not in redirect["protocols"]["elements"]["one_of"]
+    assert redirect["protocols"]["default"] == ["grpc", "grpcs", "http", "https"]
+
+
+def test_plugins_that_cannot_scope_to_a_consumer_render_it_as_null(
+    owner_api: APIClient, core: Url
+) -> None:
+    for name in ("oauth2", "session", "ldap-auth", "pre-function", "standard-webhooks"):
+        fields = _fields(owner_api.get(core(f"/schemas/plugins/{name}")).json())
+        assert fields["consumer"]["eq"] is None, name
+
+
+def test_a_new_bundled_plugin_is_created_through_the_api(owner_api: APIClient, core: Url) -> None:
+    response = owner_api.post(
+        core("/plugins"),
+        {"name": "redirect", "config": {"location": "https://example.com/"}},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["config"] == {
+        "status_code": 301,
+        "location": "https://example.com/",
+        "keep_incoming_path": False,
+    }

@@ -39,3 +39,14 @@ class CoreRootView(OrgAPIView):
                 },
             }
         )
+
+
+class EnabledPluginsView(OrgAPIView):
+    """``GET {base}/plugins/enabled``: the plugins this control plane can configure.
+
+    Kong lists the plugins its node loaded; a control plane offers every bundled one.
+    """
+
+    def get(self, request: Request, cp_id: str) -> Response:
+        self.control_plane()  # 404 for a control plane of another organization
+        return Response({"enabled_plugins": plugin_names()})

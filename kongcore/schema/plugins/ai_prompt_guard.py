@@ -30,7 +30,7 @@ PLUGIN = PluginDef(
             "config.match_all_roles",
             C.eq(True),
             "config.allow_all_conversation_history",
-            C.must_be_false,
+            C.must_equal(False),
         ),
     ),
 )

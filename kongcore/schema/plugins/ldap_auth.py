@@ -32,7 +32,7 @@ PLUGIN = PluginDef(
                 "ldaps",
                 C.eq(True),
                 "start_tls",
-                C.must_be_false,
+                C.must_equal(False),
                 then_err="'ldaps' and 'start_tls' cannot be enabled simultaneously",
             )
         ],
