@@ -55,7 +55,7 @@ class Agent:
             sync_mode=options.sync_mode,
         )
         self.board.show_store(store)
-        self.applier = Applier(store, self.events, self.cache, after_apply=self.board.show_store)
+        self.applier = Applier(store, self.events, self.cache, after_apply=self.board.show_apply)
         # One thread applies everything, in order, off the event loop.
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="konnectlite-dp-apply")
         self.plugins: list[LoadedPlugin] = []

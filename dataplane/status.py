@@ -1,5 +1,8 @@
 """The node's status: a thread-safe board, and an optional HTTP endpoint that shows it.
 
+The endpoint serves ``GET /status`` (JSON) and ``GET /metrics`` (Prometheus), both from the
+board: its metrics follow the same updates.
+
 The sync loop and the apply thread write the board; the HTTP server's threads only read a copy.
 Nothing on the HTTP side touches the store, so a slow or hostile client cannot stall syncing.
 """
@@ -13,6 +16,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from dataplane.metrics import AgentMetrics
 from dataplane.store import Store
 from dataplane.version import AGENT_VERSION
 
@@ -24,6 +30,7 @@ class StatusBoard:
 
     def __init__(self, *, node_id: str, control_plane_id: str, name: str, sync_mode: str) -> None:
         self._lock = threading.Lock()
+        self.metrics = AgentMetrics()
         self._status: dict[str, Any] = {
             "node_id": node_id,
             "control_plane_id": control_plane_id,
@@ -39,7 +46,16 @@ class StatusBoard:
 
     def update(self, **fields: Any) -> None:
         with self._lock:
+            was_connected = self._status["connected"]
             self._status.update(fields)
+        if "connected" in fields and fields["connected"] != was_connected:
+            self._show_connection(fields["connected"])
+
+    def _show_connection(self, connected: bool) -> None:
+        if connected:
+            self.metrics.session_accepted()
+        else:
+            self.metrics.session_ended()
 
     def show_store(self, store: Store) -> None:
         """Copy what the store holds; called after every apply, on the apply thread."""
@@ -50,6 +66,13 @@ class StatusBoard:
             entity_counts=store.entity_counts(),
             last_sync=last_sync,
         )
+        self.metrics.show_store(store)
+
+    def show_apply(self, store: Store) -> None:
+        """After each apply: the store as ``show_store``, and the apply's time."""
+        self.show_store(store)
+        if store.last_sync is not None:
+            self.metrics.applied(store.last_sync)
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -68,15 +91,21 @@ class _Handler(BaseHTTPRequestHandler):
     server: _StatusHTTPServer
 
     def do_GET(self) -> None:  # http.server dispatches on this exact name
-        if self.path.split("?", 1)[0] != "/status":
+        path = self.path.split("?", 1)[0]
+        if path == "/status":
+            self._send(200, self.server.board.snapshot())
+        elif path == "/metrics":
+            self._send_bytes(200, self.server.board.metrics.exposition(), CONTENT_TYPE_LATEST)
+        else:
             self._send(404, {"message": "Not found"})
-            return
-        self._send(200, self.server.board.snapshot())
 
     def _send(self, status: int, body: dict[str, Any]) -> None:
         payload = json.dumps(body, indent=2, sort_keys=True).encode() + b"\n"
+        self._send_bytes(status, payload, "application/json")
+
+    def _send_bytes(self, status: int, payload: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -97,7 +126,7 @@ class _StatusHTTPServer(ThreadingHTTPServer):
 
 
 class StatusServer:
-    """``GET /status`` as JSON, served from a daemon thread."""
+    """``GET /status`` as JSON and ``GET /metrics`` for Prometheus, from a daemon thread."""
 
     def __init__(self, board: StatusBoard, host: str, port: int) -> None:
         self._httpd = _StatusHTTPServer((host, port), board)

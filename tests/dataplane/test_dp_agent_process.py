@@ -210,3 +210,38 @@ async def test_plugins_named_in_the_environment_are_loaded(fake_cp, agents, tmp_
 
     assert await agent.wait() == 0
     assert any("plugin dataplane.examples.consumer_cache loaded" in line for line in agent.lines)
+
+
+async def test_the_agent_serves_metrics_across_a_reconnect(fake_cp, agents, tmp_path):
+    fake_cp.seed("services", 2)
+    sessions, acked = [], asyncio.Event()
+
+    async def script(ws):
+        sessions.append(ws)
+        await receive(ws)
+        await ws.send(protocol.encode(welcome(fake_cp)).data)
+        if len(sessions) == 1:
+            await ws.send(protocol.encode(fake_cp.snapshot()).data)
+            await receive(ws)
+            await ws.close(protocol.CLOSE_GOING_AWAY, "restarting")
+            return
+        await ws.send(protocol.encode(fake_cp.create("consumers", username="alice")).data)
+        await receive(ws)
+        acked.set()
+        with contextlib.suppress(ConnectionClosed):
+            await receive(ws)
+
+    async with control_plane(script) as url:
+        agent = await agents(registered(tmp_path / "dp", url), "--status-listen", "127.0.0.1:0")
+        await asyncio.wait_for(acked.wait(), 30)
+        match = await agent.wait_for_line(r"listening on (http://\S+)/status")
+        read = lambda: urllib.request.urlopen(f"{match[1]}/metrics", timeout=10).read()  # noqa: E731
+        body = (await asyncio.to_thread(read)).decode()
+        agent.process.send_signal(signal.SIGTERM)
+        assert await agent.wait() == 0
+
+    assert f"konnectlite_dp_config_version {float(fake_cp.version)}" in body
+    assert 'konnectlite_dp_apply_seconds_count{type="snapshot"} 1.0' in body
+    assert 'konnectlite_dp_apply_seconds_count{type="delta"} 1.0' in body
+    assert "konnectlite_dp_reconnects_total 1.0" in body
+    assert "konnectlite_dp_connected 1.0" in body

@@ -3,6 +3,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from dataplane.status import StatusBoard, StatusServer, parse_listen
 from dataplane.version import AGENT_VERSION
@@ -81,3 +82,35 @@ def test_listen_addresses_parse(value, expected):
 def test_bad_listen_addresses_are_refused(value):
     with pytest.raises(ValueError):
         parse_listen(value)
+
+
+def test_metrics_show_the_version_its_age_apply_times_and_reconnects(fake_cp, node, board, server):
+    node.feed(fake_cp.snapshot())
+    board.show_apply(node.store)
+    node.feed(fake_cp.create("services", name="a"))
+    board.show_apply(node.store)
+    board.update(connected=True)
+    board.update(connected=False)
+    board.update(connected=True)
+
+    host, port = server.address
+    with urllib.request.urlopen(f"http://{host}:{port}/metrics", timeout=10) as response:
+        content_type, body = response.headers["Content-Type"], response.read().decode()
+
+    assert content_type.startswith("text/plain")
+    values = samples(body)
+    assert values["konnectlite_dp_config_version"] == fake_cp.version
+    assert values["konnectlite_dp_config_hash_age_seconds"] >= 0
+    assert values['konnectlite_dp_apply_seconds_count{type="snapshot"}'] == 1
+    assert values['konnectlite_dp_apply_seconds_count{type="delta"}'] == 1
+    assert values["konnectlite_dp_reconnects_total"] == 1
+    assert values["konnectlite_dp_connected"] == 1
+
+
+def samples(body):
+    values = {}
+    for family in text_string_to_metric_families(body):
+        for sample in family.samples:
+            labels = ",".join(f'{k}="{v}"' for k, v in sorted(sample.labels.items()))
+            values[f"{sample.name}{{{labels}}}" if labels else sample.name] = sample.value
+    return values
