@@ -81,3 +81,15 @@ def optional_int(body: dict[str, Any], field: str) -> int | None:
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise SchemaViolationError.single(field, "expected an integer")
     return value
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
+
+
+def query_flag(value: str | None, name: str) -> bool:
+    """A boolean query parameter such as ``?dry_run=true``; absent means false."""
+    if value is None or value.lower() in _FALSE:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    raise BadRequest(f"{name} must be true or false")

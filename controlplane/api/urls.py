@@ -27,6 +27,7 @@ from controlplane.api.views.nodes import (
     RegistrationTokenCollectionView,
     RegistrationTokenItemView,
 )
+from controlplane.api.views.revert import RevertView
 from controlplane.api.views.root import CoreRootView, EnabledPluginsView
 from controlplane.api.views.schemas import (
     EntitySchemaView,
@@ -44,6 +45,7 @@ urlpatterns = [
     path(f"{CP}", ControlPlaneItemView.as_view()),
     path(f"{CP}/changes", ChangeLogView.as_view()),
     path(f"{CP}/declarative-config", DeclarativeConfigView.as_view()),
+    path(f"{CP}/revert", RevertView.as_view()),
     # Endpoints with more than the generic entity behaviour come before the generic ones.
     path(
         f"{CORE}/certificates", CertificateCollectionView.as_view(), {"collection": "certificates"}

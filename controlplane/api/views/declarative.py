@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.base import OrgAPIView, actor_label
-from controlplane.api.bodies import BadRequest
+from controlplane.api.bodies import BadRequest, query_flag
 from controlplane.api.schema import (
     DECK_EXAMPLES,
     DECK_FORMAT,
@@ -32,7 +32,6 @@ from controlplane.services.declarative import (
 )
 
 FORMATS = ("yaml", "json")
-_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
 
 
 class DeckYAMLRenderer(renderers.BaseRenderer):
@@ -122,7 +121,7 @@ class DeclarativeConfigView(OrgAPIView):
             self.control_plane(),
             _uploaded(request),
             actor=actor_label(request),
-            dry_run=_flag(request.query_params.get("dry_run"), "dry_run"),
+            dry_run=query_flag(request.query_params.get("dry_run"), "dry_run"),
         )
         return Response(diff.as_dict())
 
@@ -155,11 +154,3 @@ def _uploaded(request: Request) -> bytes | str:
     if "config" in data:
         return str(data["config"])
     raise BadRequest("a multipart body must carry the decK file in the field 'config'")
-
-
-def _flag(value: str | None, name: str) -> bool:
-    if value is None or value.lower() in _FALSE:
-        return False
-    if value.lower() in _TRUE:
-        return True
-    raise BadRequest(f"{name} must be true or false")
