@@ -235,3 +235,13 @@ def test_in_multi_process_mode_the_scrape_adds_up_every_process(
     # The process that exited took its connection with it; the live one still holds its own.
     assert metric(body, "konnectlite_websocket_connections", control_plane=cp_id) == 1
     assert metric(body, "konnectlite_config_version", control_plane=cp_id) == 0
+
+
+def test_the_fleet_is_read_in_two_queries_whatever_its_size(
+    cp: ControlPlane, django_assert_num_queries: Any
+) -> None:
+    for _ in range(3):
+        register(cp)
+
+    with django_assert_num_queries(2):  # control planes, then nodes
+        scrape()
