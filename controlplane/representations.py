@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from controlplane import health
 from controlplane.models import (
     ControlPlane,
     DataPlaneNode,
@@ -69,6 +70,18 @@ def is_connected(node: DataPlaneNode) -> bool:
     )
 
 
+def node_health(node: DataPlaneNode, cp: ControlPlane) -> dict[str, Any]:
+    """The health fields of a node (controlplane/health.py says what each status means)."""
+    status = health.node_health(node, cp, timezone.now())
+    return {
+        "status": status.status,
+        "versions_behind": status.versions_behind,
+        "out_of_sync_since": _iso(status.since),
+        "last_ack_at": _iso(node.last_ack_at),
+        "sync_status": node.sync_status,
+    }
+
+
 def node(node: DataPlaneNode) -> dict[str, Any]:
     """A data-plane node as the nodes API shows it (field names follow Konnect's)."""
     cp = node.control_plane
@@ -83,6 +96,7 @@ def node(node: DataPlaneNode) -> dict[str, Any]:
         "config_version": node.config_version,
         "config_hash": node.config_hash,
         "in_sync": node.config_version == cp.config_version and node.config_hash == cp.config_hash,
+        **node_health(node, cp),
         "last_payload": node.last_payload,
         "total_wire_bytes": node.total_wire_bytes,
         "total_raw_bytes": node.total_raw_bytes,

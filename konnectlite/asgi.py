@@ -14,8 +14,11 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402  (needs Django set up first)
 
 from controlplane.routing import websocket_application  # noqa: E402
+from controlplane.sync.webhook_delivery import StartWebhookLoop  # noqa: E402
 from konnectlite.bodies import BoundedBodies  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {"http": BoundedBodies(django_asgi_app), "websocket": websocket_application}
+application = StartWebhookLoop(
+    ProtocolTypeRouter(
+        {"http": BoundedBodies(django_asgi_app), "websocket": websocket_application}
+    )
 )

@@ -211,6 +211,11 @@ KONNECTLITE_CHANGELOG_RETENTION = env_int("KONNECTLITE_CHANGELOG_RETENTION", 100
 # Data-plane heartbeats: each side pings this often and drops a peer silent for the timeout.
 KONNECTLITE_HEARTBEAT_INTERVAL = env_int("KONNECTLITE_HEARTBEAT_INTERVAL", 10)
 KONNECTLITE_HEARTBEAT_TIMEOUT = env_int("KONNECTLITE_HEARTBEAT_TIMEOUT", 30)
+# Node health (controlplane/health.py): a connected node lacking the current config with no
+# ack for STALE_AFTER seconds is stale; behind or stale for OUT_OF_SYNC_GRACE seconds, it is
+# out of sync (the dashboard's banner, the node.out_of_sync webhook).
+KONNECTLITE_STALE_AFTER = env_int("KONNECTLITE_STALE_AFTER", 15)
+KONNECTLITE_OUT_OF_SYNC_GRACE = env_int("KONNECTLITE_OUT_OF_SYNC_GRACE", 30)
 # GET /metrics: when set, Prometheus must send "Authorization: Bearer <token>"; unset, only
 # loopback clients are answered (a reverse proxy on the same host would look local: set a token).
 KONNECTLITE_METRICS_TOKEN = os.environ.get("KONNECTLITE_METRICS_TOKEN", "")

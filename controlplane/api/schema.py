@@ -84,6 +84,26 @@ class ControlPlaneSerializer(serializers.Serializer[Any]):
     updated_at = serializers.DateTimeField()
 
 
+class OldestOutOfSyncSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    versions_behind = serializers.IntegerField()
+    since = serializers.DateTimeField(allow_null=True)
+    past_grace = serializers.BooleanField()
+
+
+class FleetSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    out_of_sync_grace_seconds = serializers.IntegerField()
+    oldest_out_of_sync = OldestOutOfSyncSerializer(allow_null=True)
+
+
+class ControlPlaneDetailSerializer(ControlPlaneSerializer):
+    fleet = FleetSerializer(help_text="The nodes' counts by health status.")
+
+
 class ControlPlanePageSerializer(serializers.Serializer[Any]):
     data = ControlPlaneSerializer(many=True)  # type: ignore[assignment]
     next = serializers.CharField(allow_null=True)
@@ -143,6 +163,14 @@ class NodeSerializer(serializers.Serializer[Any]):
     config_version = serializers.IntegerField()
     config_hash = serializers.CharField(allow_blank=True)
     in_sync = serializers.BooleanField()
+    status = serializers.ChoiceField(
+        ["in_sync", "behind", "stale", "offline", "incompatible"],
+        help_text="The node's health; docs/webhooks.md says what each status means.",
+    )
+    versions_behind = serializers.IntegerField()
+    out_of_sync_since = serializers.DateTimeField(allow_null=True)
+    last_ack_at = serializers.DateTimeField(allow_null=True)
+    sync_status = serializers.CharField(help_text="The gateway's verdict: 'normal' or why not.")
     last_ping = serializers.DateTimeField(allow_null=True)
     registered_at = serializers.DateTimeField()
 

@@ -1,10 +1,7 @@
 """How the dashboard reads data-plane nodes: their status, the fleet's counts, their rows.
 
-A node is *offline* when it is not connected or has not been heard from for twice the
-heartbeat timeout (a crashed control-plane process cannot mark its nodes disconnected).
-Otherwise it is *in sync* (the control plane's version and hash), *behind* (an older
-version) or *out of sync* (the same version with another hash, or a version the control
-plane never had).
+A node's status (in sync, behind, stale, offline, incompatible) comes from
+controlplane/health.py, the one place that defines it.
 
 The table shows one page of nodes at a time (a fleet of a thousand is a megabyte of rows),
 optionally filtered by status or by a search; the fleet's counts always cover every node.
@@ -12,25 +9,19 @@ optionally filtered by status or by a search; the fleet's counts always cover ev
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from controlplane import health
 from controlplane.models import ControlPlane, DataPlaneNode
 
-IN_SYNC, BEHIND, OUT_OF_SYNC, OFFLINE = "in_sync", "behind", "out_of_sync", "offline"
-STATUS_LABELS = {
-    IN_SYNC: "In sync",
-    BEHIND: "Behind",
-    OUT_OF_SYNC: "Out of sync",
-    OFFLINE: "Offline",
-}
+STATUS_LABELS = health.STATUS_LABELS
 
 
 @dataclass(frozen=True)
@@ -38,28 +29,16 @@ class NodeRow:
     node: DataPlaneNode
     status: str
     versions_behind: int
+    since: datetime | None = None  # lacking the current config since (health.Health.since)
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
 
-def silence_limit() -> timedelta:
-    return timedelta(seconds=2 * settings.KONNECTLITE_HEARTBEAT_TIMEOUT)
-
-
-def node_status(node: DataPlaneNode, cp: ControlPlane, now: datetime) -> str:
-    heard = node.last_ping is not None and now - node.last_ping <= silence_limit()
-    if not node.connected or not heard:
-        return OFFLINE
-    if node.config_version == cp.config_version:
-        return IN_SYNC if node.config_hash == cp.config_hash else OUT_OF_SYNC
-    return BEHIND if node.config_version < cp.config_version else OUT_OF_SYNC
-
-
 def node_row(node: DataPlaneNode, cp: ControlPlane, now: datetime | None = None) -> NodeRow:
-    status = node_status(node, cp, now or timezone.now())
-    return NodeRow(node, status, max(0, cp.config_version - node.config_version))
+    status = health.node_health(node, cp, now or timezone.now())
+    return NodeRow(node, status.status, status.versions_behind, status.since)
 
 
 def live_nodes(cp: ControlPlane) -> QuerySet[DataPlaneNode]:
@@ -130,18 +109,7 @@ def filter_nodes(
     return search_nodes(nodes, node_filter.text) if node_filter.text else nodes
 
 
-def status_q(status: str, cp: ControlPlane, now: datetime) -> Q:
-    """``node_status`` as a query: the two must agree."""
-    heard = Q(connected=True, last_ping__gte=now - silence_limit())
-    if status == OFFLINE:
-        return ~heard
-    current = Q(config_version=cp.config_version)
-    if status == IN_SYNC:
-        return heard & current & Q(config_hash=cp.config_hash)
-    if status == BEHIND:
-        return heard & Q(config_version__lt=cp.config_version)
-    newer = Q(config_version__gt=cp.config_version)
-    return heard & ((current & ~Q(config_hash=cp.config_hash)) | newer)
+status_q = health.status_q
 
 
 def search_nodes(nodes: QuerySet[DataPlaneNode], text: str) -> QuerySet[DataPlaneNode]:
@@ -160,10 +128,14 @@ def with_node_counts(rows: QuerySet[ControlPlane]) -> QuerySet[ControlPlane]:
     """Annotate node_total, node_connected and node_in_sync, in the query that lists them."""
     live = Q(nodes__revoked_at=None)
     connected = (
-        live & Q(nodes__connected=True) & Q(nodes__last_ping__gte=timezone.now() - silence_limit())
+        live
+        & Q(nodes__connected=True)
+        & Q(nodes__last_ping__gte=timezone.now() - health.silence_limit())
     )
     in_sync = connected & Q(
-        nodes__config_version=F("config_version"), nodes__config_hash=F("config_hash")
+        nodes__config_version=F("config_version"),
+        nodes__config_hash=F("config_hash"),
+        nodes__sync_status=health.NORMAL_SYNC_STATUS,
     )
     return rows.annotate(
         node_total=Count("nodes", filter=live),

@@ -6,6 +6,7 @@ from controlplane.models.entities import Entity, EntityRef, UniqueKey
 from controlplane.models.nodes import DataPlaneNode, NodeSyncRecord, RegistrationToken
 from controlplane.models.tenancy import Membership, Organization, Role, User
 from controlplane.models.tokens import PersonalAccessToken
+from controlplane.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Change",
@@ -22,4 +23,6 @@ __all__ = [
     "Role",
     "UniqueKey",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -60,6 +60,14 @@ class DataPlaneNode(models.Model):
     last_ping = models.DateTimeField(null=True, blank=True)
     delta_count = models.BigIntegerField(default=0)
     snapshot_count = models.BigIntegerField(default=0)
+    # Node health (controlplane/health.py): since when the node has lacked the current config,
+    # when it last acknowledged a version, and the gateway's own verdict on the config.
+    behind_since = models.DateTimeField(null=True, blank=True)
+    last_ack_at = models.DateTimeField(null=True, blank=True)
+    sync_status = models.CharField(max_length=40, default="normal")
+    # The last state the webhook evaluator announced ("" before its first look), so each
+    # transition fires once even with several server processes (a compare-and-set update).
+    alert_state = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["name", "id"]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from controlplane.errors import NotFound
 from controlplane.models import Change, ConfigVersion, ControlPlane
-from controlplane.sync import announce, metrics
+from controlplane.sync import announce, metrics, webhook_outbox
 from controlplane.sync.frames import encode_delta
 from kongcore import hashing, protocol
 
@@ -95,6 +95,7 @@ def _commit_version(writer: VersionWriter) -> ConfigVersion:
     )
     cp.config_version, cp.config_hash = new_version, writer.config_hash
     _compact(cp)
+    webhook_outbox.enqueue_version_created(cp, version)
     announce.version_on_commit(cp, version, frame)
     transaction.on_commit(partial(metrics.version_committed, str(cp.pk)))
     return version

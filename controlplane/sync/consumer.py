@@ -16,6 +16,7 @@ import contextlib
 import logging
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -53,6 +54,8 @@ class SyncConsumer(AsyncWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.turn = asyncio.Lock()
+        # Since when the node has lacked a version it is owed (controlplane/health.py).
+        self.behind_since: datetime | None = None
 
     async def connect(self) -> None:
         await self.accept()
@@ -197,7 +200,9 @@ class SyncConsumer(AsyncWebsocketConsumer):
         await self._send(protocol.encode(self._welcome(facts)))
         self.session.sent_version = self.session.node_version = node_version
         self.state = READY
-        await self._follow(plan_catch_up(facts))
+        plan = plan_catch_up(facts)
+        self._mark_behind(None if plan.needs_nothing else timezone.now(), replace_mark=True)
+        await self._follow(plan)
 
     def _welcome(self, facts: CatchUpInput) -> dict[str, Any]:
         return protocol.welcome(
@@ -238,6 +243,8 @@ class SyncConsumer(AsyncWebsocketConsumer):
         if self.state != READY or event["version"] <= self.session.sent_version:
             return
         self.session.cp_mode = event["sync_mode"]
+        committed = event["committed_at"]
+        self._mark_behind(datetime.fromtimestamp(committed, UTC) if committed else timezone.now())
         if not self.session.incremental:
             await self._send_snapshot("full_mode", version_hint=event["version"])
         elif event["version"] == self.session.sent_version + 1 and event["frame"] is not None:
@@ -319,6 +326,8 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.session.node_version = version
         payload_type, committed_at, _ = sent
         now = timezone.now()
+        if not self.session.in_flight and version >= self.session.sent_version:
+            self._mark_behind(None, replace_mark=True)  # caught up with all it was sent
         commit_to_ack = max(0.0, (now.timestamp() - committed_at) * 1000) if committed_at else None
         self._record_ack(message, payload_type, commit_to_ack, now)
         metrics.acked(self.cp_id, payload_type, commit_to_ack)
@@ -348,6 +357,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
             last_apply_ms=float(message["apply_ms"]),
             last_commit_to_ack_ms=commit_to_ack,
             last_ping=now,
+            last_ack_at=now,
             **self._totals(),
         )
         node_state.record(
@@ -396,6 +406,7 @@ class SyncConsumer(AsyncWebsocketConsumer):
                 protocol.CLOSE_PROTOCOL_ERROR, "the node refused every snapshot; giving up"
             )
         logger.warning("node %s nacked version %s: %s", self.node_id, message["version"], message)
+        node_state.nack(self.cp_id, self.node_id, message)
         self.session.in_flight.clear()
         reason = "hash_mismatch" if message["reason"] == protocol.NACK_HASH_MISMATCH else "nack"
         await self._send_snapshot(reason)
@@ -481,10 +492,24 @@ class SyncConsumer(AsyncWebsocketConsumer):
         # A missed version may mean the layer lost this connection's group membership.
         self.session.rejoin = True
         self.session.sent_version = self.session.node_version
+        self._mark_behind(timezone.now())
         if self.session.incremental:
             await self._send_deltas(self.session.node_version + 1, head.version)
         else:
             await self._send_snapshot("full_mode")
+
+    def _mark_behind(self, since: datetime | None, *, replace_mark: bool = False) -> None:
+        """Record since when the node lacks a version (None: it has all it was sent).
+
+        Only the first moment counts while the node stays behind, and the write joins the
+        node's next batch (node_state), so a version's delivery costs no extra query.
+        """
+        if since is not None and self.behind_since is not None and not replace_mark:
+            return
+        if since == self.behind_since:
+            return
+        self.behind_since = since
+        node_state.update(self.cp_id, self.node_id, behind_since=since)
 
     async def _fail(self, code: int, message: str) -> None:
         try:

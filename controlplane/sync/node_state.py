@@ -16,6 +16,7 @@ from django.db import transaction
 
 from controlplane import events
 from controlplane.models import DataPlaneNode, NodeSyncRecord
+from controlplane.sync import webhook_outbox
 from controlplane.sync.db import database_sync_to_async
 from controlplane.sync.publish import apublish
 
@@ -34,6 +35,7 @@ TRIM_EVERY = 50
 class Pending:
     fields: dict[str, Any] = field(default_factory=dict)
     records: list[NodeSyncRecord] = field(default_factory=list)
+    nacks: list[dict[str, Any]] = field(default_factory=list)
     cp_id: str = ""
 
 
@@ -52,6 +54,12 @@ class NodeStateWriter:
     def record(self, cp_id: str, node_id: str, record: NodeSyncRecord) -> None:
         entry = self._pending.setdefault(node_id, Pending(cp_id=cp_id))
         entry.records.append(record)
+        self._ensure_running()
+
+    def nack(self, cp_id: str, node_id: str, message: dict[str, Any]) -> None:
+        """A refused version: announced to the ``node.nack`` webhooks with the next batch."""
+        entry = self._pending.setdefault(node_id, Pending(cp_id=cp_id))
+        entry.nacks.append(message)
         self._ensure_running()
 
     async def flush(self) -> None:
@@ -115,6 +123,9 @@ def _write(batch: dict[str, Pending]) -> None:
         }
         records = [r for node_id in alive for r in batch[node_id].records]
         NodeSyncRecord.objects.bulk_create(records)
+        for node_id in alive:
+            for message in batch[node_id].nacks:
+                webhook_outbox.enqueue_nack(batch[node_id].cp_id, node_id, message)
 
 
 @database_sync_to_async

@@ -45,7 +45,9 @@ def test_the_list_shows_only_the_callers_organization(
 
 
 def test_the_list_items_have_the_same_shape_as_get(owner_api: APIClient, cp: ControlPlane) -> None:
-    assert owner_api.get(CPS).json()["data"] == [owner_api.get(item(cp)).json()]
+    one = owner_api.get(item(cp)).json()
+    del one["fleet"]  # only GET of one control plane adds its fleet's health
+    assert owner_api.get(CPS).json()["data"] == [one]
 
 
 def test_the_list_can_filter_by_name(owner_api: APIClient, org: Organization) -> None:

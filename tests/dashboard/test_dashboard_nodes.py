@@ -62,8 +62,10 @@ def test_the_table_shows_everything_about_each_node(
     "state,status",
     [
         ({"config_version": 0}, "Behind"),
-        ({"config_version": 1, "config_hash": "f" * 64}, "Out of sync"),
-        ({"config_version": 7}, "Out of sync"),
+        ({"config_version": 1, "config_hash": "f" * 64}, "Stale"),
+        ({"config_version": 7}, "Stale"),
+        ({"config_version": 0, "behind_since": timezone.now() - timedelta(minutes=5)}, "Stale"),
+        ({"sync_status": "unsupported_plugin"}, "Incompatible"),
         ({"connected": False}, "Offline"),
         ({"last_ping": timezone.now() - timedelta(hours=1)}, "Offline"),
     ],
@@ -126,9 +128,13 @@ def test_the_counts_cover_every_node_not_only_the_page(
     [
         ("in_sync", ["in-sync"]),
         ("behind", ["behind"]),
-        ("out_of_sync", ["newer", "other-hash"]),
+        ("stale", ["newer", "other-hash", "waited"]),
+        ("incompatible", ["refused"]),
         ("offline", ["gone", "silent"]),
-        ("nonsense", ["behind", "gone", "in-sync", "newer", "other-hash", "silent"]),
+        (
+            "nonsense",
+            ["behind", "gone", "in-sync", "newer", "other-hash", "refused", "silent", "waited"],
+        ),
     ],
 )
 def test_the_table_filters_by_status(
@@ -142,6 +148,8 @@ def test_the_table_filters_by_status(
     make_node("other-hash", config_version=1, config_hash="f" * 64)
     make_node("gone", connected=False, config_version=1, config_hash=head.config_hash)
     make_node("silent", last_ping=None)
+    make_node("waited", config_version=0, behind_since=timezone.now() - timedelta(minutes=5))
+    make_node("refused", sync_status="unsupported_plugin")
     url = f"/control-planes/{cp.pk}/nodes/?status={status}"
     assert row_names(alice_client.get(url).content.decode()) == expected
 

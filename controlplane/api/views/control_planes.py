@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane import queries, representations
+from controlplane import health, queries, representations
 from controlplane.api.base import OrgAPIView
 from controlplane.api.bodies import BadRequest, json_object
 from controlplane.api.permissions import IsOrgAdminForWrites, IsOrgMember
@@ -16,13 +17,14 @@ from controlplane.api.schema import (
     CONTROL_PLANE_EXAMPLES,
     NAME_FILTERS,
     PAGE,
+    ControlPlaneDetailSerializer,
     ControlPlanePageSerializer,
     ControlPlaneSerializer,
     ControlPlaneWriteSerializer,
     documented,
 )
 from controlplane.errors import SchemaViolationError
-from controlplane.models import ControlPlane
+from controlplane.models import ControlPlane, DataPlaneNode
 from controlplane.services import control_planes as cp_service
 
 _FIELDS = ("name", "description", "labels")
@@ -108,9 +110,12 @@ class ControlPlaneCollectionView(OrgAPIView):
 class ControlPlaneItemView(OrgAPIView):
     permission_classes = [IsAuthenticated, IsOrgMember, IsOrgAdminForWrites]
 
-    @extend_schema(**documented("GET", ControlPlaneSerializer))
+    @extend_schema(**documented("GET", ControlPlaneDetailSerializer))
     def get(self, request: Request, cp_id: str) -> Response:
-        return Response(representations.control_plane(self.control_plane()))
+        cp = self.control_plane()
+        nodes = list(DataPlaneNode.objects.filter(control_plane=cp, revoked_at=None))
+        fleet = health.fleet_summary(nodes, cp, timezone.now())
+        return Response({**representations.control_plane(cp), "fleet": fleet})
 
     @extend_schema(
         **documented("PATCH", ControlPlaneSerializer, request=ControlPlaneWriteSerializer)
