@@ -15,8 +15,11 @@ PERIODS = ("second", "minute", "hour", "day", "month", "year")
 LIMIT_BY = ("consumer", "credential", "ip", "service", "header", "path", "consumer-group")
 
 
-def periods_in_order(conf: dict[str, Any]) -> str | None:
-    """A longer period may not allow fewer requests than a shorter one."""
+def periods_in_order(conf: dict[str, Any], article: str = "The") -> str | None:
+    """A longer period may not allow fewer requests than a shorter one.
+
+    response-ratelimiting words the same message with a lower-case "the".
+    """
     for index, lower in enumerate(PERIODS):
         low = conf.get(lower)
         if not isinstance(low, int | float):
@@ -25,7 +28,7 @@ def periods_in_order(conf: dict[str, Any]) -> str | None:
             high = conf.get(upper)
             if isinstance(high, int | float) and high < low:
                 return (
-                    f"The limit for {upper}({float(high):.1f}) cannot be lower than "
+                    f"{article} limit for {upper}({float(high):.1f}) cannot be lower than "
                     f"the limit for {lower}({float(low):.1f})"
                 )
     return None

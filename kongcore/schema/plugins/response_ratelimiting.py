@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kongcore.schema import checks as C
 from kongcore.schema.fields import Boolean, Map, Number, String
 from kongcore.schema.plugins.base import PluginDef, config
-from kongcore.schema.plugins.rate_limiting import PERIODS
+from kongcore.schema.plugins.rate_limiting import PERIODS, periods_in_order
 from kongcore.schema.plugins.redis import redis_record, redis_shorthands
 from kongcore.schema.record import Record
 
 
-def _periods_in_order(limit: dict[str, object]) -> str | None:
-    """A longer period may not allow fewer units than a shorter one."""
-    for index, lower in enumerate(PERIODS):
-        low = limit.get(lower)
-        if not isinstance(low, int | float):
-            continue
-        for upper in PERIODS[index + 1 :]:
-            high = limit.get(upper)
-            if isinstance(high, int | float) and high < low:
-                # Lower-case "the", unlike rate-limiting's message.
-                return (
-                    f"the limit for {upper}({float(high):.1f}) cannot be lower than "
-                    f"the limit for {lower}({float(low):.1f})"
-                )
-    return None
+def _periods_in_order(limit: dict[str, Any]) -> str | None:
+    return periods_in_order(limit, article="the")
 
 
 def _limit() -> Record:
