@@ -80,21 +80,28 @@ class Revert:
 
 
 def revert_control_plane(
-    cp: ControlPlane, to_version: int, *, actor: str, dry_run: bool = False
+    cp: ControlPlane,
+    to_version: int,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    base_version: int | None = None,
 ) -> Revert:
     """Make ``cp``'s config equal to what it was at ``to_version``, as one new version.
 
     Any version from the one before the oldest still in the change log up to the current one
     can be restored; others raise a 400 naming the oldest that can. Reverting to the current
     version, or to one whose config equals today's, writes nothing. With ``dry_run`` the
-    result says what would change and nothing is written. The version is logged with the
-    actor ``"<actor> (revert to vN)"``.
+    result says what would change and nothing is written. With ``base_version`` (the
+    version a reviewed dry run was made at) a config that moved since raises ``Conflict``.
+    The version is logged with the actor ``"<actor> (revert to vN)"``.
 
     The trap: a revert restores the whole config, so it also undoes every change made after
     ``to_version`` by anyone, decK syncs and cascading deletes included. The result is
     planned under the control plane's write lock, so the diff is exact at that moment.
     """
     with versioned_write(cp.pk, f"{actor} (revert to v{to_version})") as writer:
+        _check_base(writer.control_plane, base_version)
         revert = _plan_revert(writer.control_plane, to_version, dry_run=dry_run)
         if not dry_run:
             bulk_store.apply_plan(writer, revert.plan)
@@ -118,6 +125,14 @@ def _plan_revert(cp: ControlPlane, to_version: int, *, dry_run: bool) -> Revert:
     config_hash = _hash_after(cp.config_hash, plan)
     _check_hash(cp, to_version, config_hash)
     return Revert(cp.config_version, to_version, config_hash, _diff(plan, dry_run), plan)
+
+
+def _check_base(cp: ControlPlane, base_version: int | None) -> None:
+    if base_version is not None and base_version != cp.config_version:
+        raise Conflict(
+            f"the config changed since the diff was made (version {base_version} → "
+            f"{cp.config_version}); review the new diff before reverting"
+        )
 
 
 def _check_revertible(cp: ControlPlane, to_version: int) -> None:

@@ -384,3 +384,15 @@ def test_reverting_reads_only_the_entities_touched_since(
         result = revert_control_plane(cp, 1, actor=ACTOR, dry_run=True)
     assert result.diff.total == 1
     assert result.diff.unchanged == Entity.objects.filter(control_plane=cp).count() - 1
+
+
+def test_a_revert_reviewed_at_an_older_version_is_refused(cp: ControlPlane) -> None:
+    entities.create_entity(cp, "services", service("billing"), actor=ACTOR)
+    entities.create_entity(cp, "consumers", {"username": "ann"}, actor=ACTOR)
+    reviewed = revert_control_plane(cp, 1, actor=ACTOR, dry_run=True)
+    entities.create_entity(cp, "consumers", {"username": "bea"}, actor=ACTOR)
+    with pytest.raises(Conflict, match=r"changed since the diff was made \(version 2 → 3\)"):
+        revert_control_plane(cp, 1, actor=ACTOR, base_version=reviewed.from_version)
+    assert head(cp)[0] == 3
+    revert_control_plane(cp, 1, actor=ACTOR, base_version=3)
+    assert head(cp)[1] == hash_of(cp, 1)
