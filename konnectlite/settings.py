@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the request's actor (user and address) for the audit log.
+    "controlplane.audit_middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -219,6 +221,9 @@ KONNECTLITE_OUT_OF_SYNC_GRACE = env_int("KONNECTLITE_OUT_OF_SYNC_GRACE", 30)
 # GET /metrics: when set, Prometheus must send "Authorization: Bearer <token>"; unset, only
 # loopback clients are answered (a reverse proxy on the same host would look local: set a token).
 KONNECTLITE_METRICS_TOKEN = os.environ.get("KONNECTLITE_METRICS_TOKEN", "")
+
+# Audit events older than this are deleted (at most once a minute, after a recorded action).
+KONNECTLITE_AUDIT_RETENTION_DAYS = env_int("KONNECTLITE_AUDIT_RETENTION_DAYS", 90)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from controlplane.services import audit
 from controlplane.services.tokens import authenticate_token
 
 
@@ -21,6 +22,7 @@ class PersonalAccessTokenAuthentication(authentication.BaseAuthentication):
         token = authenticate_token(secret.strip())
         if token is None:
             raise exceptions.AuthenticationFailed("invalid, expired or revoked token")
+        audit.act_as_token(token.user, token.name, token.display_prefix)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,6 +1,6 @@
 """The base of every organization-scoped API view."""
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from rest_framework.exceptions import NotAuthenticated
@@ -13,6 +13,7 @@ from controlplane.api.bodies import BadRequest
 from controlplane.api.permissions import CanWriteEntities, IsOrgMember
 from controlplane.errors import NotFound, PayloadTooLarge
 from controlplane.models import ControlPlane, Membership, PersonalAccessToken, User
+from controlplane.services import audit
 
 
 def request_user(request: Request) -> User:
@@ -67,6 +68,22 @@ class OrgAPIView(APIView):
                 # write must not learn that it exists.
                 self.control_plane()
         super().check_permissions(request)
+
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
+        """Record an authenticated caller's 403 in the audit log, then refuse."""
+        if request.user is not None and request.user.is_authenticated:
+            audit.record_refusal(
+                "access.denied",
+                status=403,
+                organization=self.membership.organization if self.membership else None,
+                target_type="endpoint",
+                target_label=f"{request.method} {request.path}"[:300],
+                control_plane_id=self._control_plane.pk if self._control_plane else None,
+                detail={"message": str(message or "permission denied")},
+            )
+        super().permission_denied(request, message, code)
 
     def _check_body_size(self, request: Request) -> None:
         length = request.META.get("CONTENT_LENGTH") or "0"

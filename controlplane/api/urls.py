@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from controlplane.api.views.audit_logs import AuditLogView
 from controlplane.api.views.certificates import CertificateCollectionView, CertificateItemView
 from controlplane.api.views.changes import ChangeLogView
 from controlplane.api.views.consumer_groups import (
@@ -35,6 +36,12 @@ from controlplane.api.views.schemas import (
     SchemaValidationView,
 )
 from controlplane.api.views.tokens import TokenCollectionView, TokenItemView
+from controlplane.api.views.webhooks import (
+    WebhookCollectionView,
+    WebhookDeliveriesView,
+    WebhookItemView,
+    WebhookTestView,
+)
 
 CP = "v2/control-planes/<str:cp_id>"
 CORE = f"{CP}/core-entities"
@@ -83,7 +90,12 @@ urlpatterns = [
     path(f"{CP}/expected-config", ExpectedConfigView.as_view()),
     path(f"{CP}/dp-registration-tokens", RegistrationTokenCollectionView.as_view()),
     path(f"{CP}/dp-registration-tokens/<str:token_id>", RegistrationTokenItemView.as_view()),
+    path(f"{CP}/webhooks", WebhookCollectionView.as_view()),
+    path(f"{CP}/webhooks/<str:webhook_id>", WebhookItemView.as_view()),
+    path(f"{CP}/webhooks/<str:webhook_id>/deliveries", WebhookDeliveriesView.as_view()),
+    path(f"{CP}/webhooks/<str:webhook_id>/test", WebhookTestView.as_view()),
     path("v2/dataplane/register", RegisterNodeView.as_view()),
+    path("v2/audit-logs", AuditLogView.as_view()),
     path("v2/personal-access-tokens", TokenCollectionView.as_view()),
     path("v2/personal-access-tokens/<str:token_id>", TokenItemView.as_view()),
 ]

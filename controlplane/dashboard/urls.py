@@ -5,6 +5,7 @@ from django.urls import path
 from controlplane.dashboard.views import (
     accounts,
     assets,
+    audit,
     changes,
     config,
     control_planes,
@@ -65,4 +66,5 @@ urlpatterns = [
     path("members/add/", members.add_member, name="add-member"),
     path("members/<int:member_id>/role/", members.change_role, name="change-role"),
     path("members/<int:member_id>/remove/", members.remove_member, name="remove-member"),
+    path("audit-log/", audit.list_audit_events, name="audit-log"),
 ]

@@ -1,5 +1,6 @@
 """Models of the control plane, one module per idea."""
 
+from controlplane.models.audit import ActorKind, AuditEvent, AuditResult
 from controlplane.models.changelog import Change, ConfigVersion
 from controlplane.models.control_planes import ControlPlane
 from controlplane.models.entities import Entity, EntityRef, UniqueKey
@@ -9,6 +10,9 @@ from controlplane.models.tokens import PersonalAccessToken
 from controlplane.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
+    "ActorKind",
+    "AuditEvent",
+    "AuditResult",
     "Change",
     "ConfigVersion",
     "ControlPlane",

@@ -8,10 +8,10 @@ commit (announcing the version to nodes and dashboards) belongs to ``controlplan
 
 import time
 import uuid
-from functools import partial
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from controlplane.errors import NotFound
 from controlplane.models import Change, ConfigVersion, ControlPlane
+from controlplane.services import audit
 from controlplane.sync import announce, metrics, webhook_outbox
 from controlplane.sync.frames import encode_delta
 from kongcore import hashing, protocol
@@ -32,6 +33,8 @@ class VersionWriter:
     control_plane: ControlPlane
     actor: str
     changes: list[protocol.Change] = field(default_factory=list)
+    # The audit log's action; empty means "entity.<op>" of the first change.
+    action: str = ""
 
     def __post_init__(self) -> None:
         self.config_hash = self.control_plane.config_hash
@@ -50,8 +53,10 @@ class VersionWriter:
 
 
 @contextmanager
-def versioned_write(control_plane_id: uuid.UUID | str, actor: str) -> Iterator[VersionWriter]:
-    """Run a write as one version of the control plane.
+def versioned_write(
+    control_plane_id: uuid.UUID | str, actor: str, *, action: str = ""
+) -> Iterator[VersionWriter]:
+    """Run a write as one version of the control plane, with its audit event.
 
     The trap: everything that must be all-or-nothing has to happen inside the ``with`` block.
     Raising inside it rolls back every change and records nothing; leaving it without
@@ -62,7 +67,7 @@ def versioned_write(control_plane_id: uuid.UUID | str, actor: str) -> Iterator[V
             cp = ControlPlane.objects.select_for_update().get(pk=control_plane_id)
         except ControlPlane.DoesNotExist:
             raise NotFound("control plane not found") from None
-        writer = VersionWriter(cp, actor)
+        writer = VersionWriter(cp, actor, action=action)
         yield writer
         if writer.changes:
             _commit_version(writer)
@@ -95,6 +100,7 @@ def _commit_version(writer: VersionWriter) -> ConfigVersion:
     )
     cp.config_version, cp.config_hash = new_version, writer.config_hash
     _compact(cp)
+    _audit(writer, new_version)
     webhook_outbox.enqueue_version_created(cp, version)
     announce.version_on_commit(cp, version, frame)
     transaction.on_commit(partial(metrics.version_committed, str(cp.pk)))
@@ -113,6 +119,30 @@ def _change_rows(version: ConfigVersion, changes: list[protocol.Change]) -> Iter
             entity=change["entity"],
             old_entity=change["old_entity"],
         )
+
+
+def _audit(writer: VersionWriter, version: int) -> None:
+    """One audit event per version; a single-entity write names its entity as the target."""
+    first = writer.changes[0]
+    entity = first["entity"] or first["old_entity"] or {}
+    single = not writer.action
+    audit.record(
+        writer.action or f"entity.{first['op']}",
+        organization=writer.control_plane.organization_id,
+        target_type=first["entity_type"] if single else "control_plane",
+        target_id=entity.get("id", "") if single else writer.control_plane.pk,
+        target_label=_entity_label(entity) if single else writer.control_plane.name,
+        control_plane_id=writer.control_plane.pk,
+        detail={"version": version, "change_count": len(writer.changes)},
+    )
+
+
+def _entity_label(entity: dict[str, Any]) -> str:
+    for key in ("name", "username", "custom_id", "key", "target", "group", "id"):
+        value = entity.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def _compact(cp: ControlPlane) -> None:

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from controlplane.errors import SchemaViolationError, UniqueViolation
 from controlplane.models import ControlPlane, Organization
+from controlplane.services import audit
 from controlplane.sync import announce
 
 EDITABLE = ("name", "description", "labels", "incremental_sync")
@@ -29,7 +30,9 @@ def create_control_plane(
     )
     try:
         with transaction.atomic():
-            return ControlPlane.objects.create(organization=org, **fields)
+            cp = ControlPlane.objects.create(organization=org, **fields)
+            audit.record_on(cp, "control_plane.create")
+            return cp
     except IntegrityError:
         raise _name_taken(name) from None
 
@@ -48,6 +51,7 @@ def update_control_plane(cp: ControlPlane, changes: dict[str, Any]) -> ControlPl
             locked.save(update_fields=[*fields, "updated_at"])
             if toggled:
                 announce.settings_on_commit(locked)
+            audit.record_on(locked, "control_plane.update", detail={"fields": sorted(fields)})
     except IntegrityError:
         raise _name_taken(str(fields.get("name"))) from None
     return locked
@@ -58,6 +62,7 @@ def delete_control_plane(cp: ControlPlane) -> None:
     cp_id = str(cp.pk)
     with transaction.atomic():
         ControlPlane.objects.filter(pk=cp.pk).delete()
+        audit.record_on(cp, "control_plane.delete")
         announce.revocation_on_commit(cp_id, None)
 
 

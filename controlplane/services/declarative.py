@@ -48,7 +48,7 @@ def apply_declarative_config(
         diff = Diff.from_plan(plan, dry_run=dry_run)
         if dry_run or plan.is_empty:
             return diff
-        with versioned_write(cp.pk, actor) as writer:
+        with versioned_write(cp.pk, actor, action="declarative.sync") as writer:
             if writer.control_plane.config_version != plan.base_version:
                 continue  # someone wrote since we read: nothing recorded, plan again
             bulk_store.apply_plan(writer, plan, progress)

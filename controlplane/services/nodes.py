@@ -8,7 +8,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from controlplane.errors import SchemaViolationError, Unauthorized
-from controlplane.models import ControlPlane, DataPlaneNode, RegistrationToken, User
+from controlplane.models import (
+    ActorKind,
+    ControlPlane,
+    DataPlaneNode,
+    RegistrationToken,
+    User,
+)
 from controlplane.secrets import (
     NODE_CREDENTIAL_PREFIX,
     REGISTRATION_PREFIX,
@@ -16,6 +22,7 @@ from controlplane.secrets import (
     hash_secret,
     new_secret,
 )
+from controlplane.services import audit
 from controlplane.services.tokens import MAX_EXPIRY_DAYS
 from controlplane.sync import announce
 
@@ -24,6 +31,7 @@ DEFAULT_REGISTRATION_EXPIRY_DAYS = 1
 MAX_REGISTRATION_USES = 10_000
 
 
+@transaction.atomic
 def create_registration_token(
     cp: ControlPlane,
     *,
@@ -57,11 +65,21 @@ def create_registration_token(
         expires_at=timezone.now() + timedelta(days=days),
         max_uses=max_uses,
     )
+    _audit_registration_token("registration_token.create", cp, token)
     return token, secret
 
 
+@transaction.atomic
 def revoke_registration_token(token: RegistrationToken) -> None:
     RegistrationToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
+    _audit_registration_token("registration_token.revoke", token.control_plane, token)
+
+
+def _audit_registration_token(action: str, cp: ControlPlane, token: RegistrationToken) -> None:
+    label = f"{token.name} ({token.display_prefix}…)"
+    audit.record_on(
+        cp, action, target_type="registration_token", target_id=token.pk, target_label=label
+    )
 
 
 def register_node(
@@ -93,6 +111,7 @@ def register_node(
             version=version,
             credential_hash=hash_secret(credential),
         )
+        _audit_registration(token, node)
         announce.node_on_commit(node)
     return node, credential
 
@@ -109,6 +128,23 @@ def _used_up_message(token: RegistrationToken) -> str:
     return (
         f"this registration token was already used {token.max_uses} time(s), its max_uses; "
         "create a new one"
+    )
+
+
+def _audit_registration(token: RegistrationToken, node: DataPlaneNode) -> None:
+    # No user signs a registration: the actor is the token, named without its secret.
+    actor = audit.Actor(
+        ActorKind.TOKEN,
+        f"registration token {token.name} ({token.display_prefix}…)",
+        audit.current_actor().address,
+    )
+    audit.record_on(
+        token.control_plane,
+        "node.register",
+        target_type="node",
+        target_id=node.pk,
+        target_label=node.name,
+        actor=actor,
     )
 
 
@@ -129,6 +165,9 @@ def revoke_node(node: DataPlaneNode) -> None:
         )
         if revoked:
             ControlPlane.objects.filter(pk=cp.pk).update(revocation_epoch=cp.revocation_epoch + 1)
+            audit.record_on(
+                cp, "node.revoke", target_type="node", target_id=node.pk, target_label=node.name
+            )
         announce.revocation_on_commit(str(cp.pk), str(node.pk))
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from controlplane.errors import Conflict, NotFound, SchemaViolationError
 from controlplane.models import Membership, Organization, Role, User
+from controlplane.services import audit
 
 
 def create_org(name: str, *, admin_email: str, admin_password: str) -> tuple[Organization, User]:
@@ -14,7 +15,15 @@ def create_org(name: str, *, admin_email: str, admin_password: str) -> tuple[Org
     if not name.strip():
         raise SchemaViolationError.single("name", "required field missing")
     with transaction.atomic():
-        org, _ = Organization.objects.get_or_create(name=name.strip())
+        org, created = Organization.objects.get_or_create(name=name.strip())
+        if created:
+            audit.record(
+                "organization.create",
+                organization=org,
+                target_type="organization",
+                target_id=org.pk,
+                target_label=org.name,
+            )
         user = User.objects.filter(email__iexact=admin_email).first()
         if user is None:
             user = User.objects.create_user(admin_email, admin_password)
@@ -38,6 +47,8 @@ def add_member(org: Organization, email: str, role: str) -> Membership:
         membership, created = Membership.objects.get_or_create(
             organization=org, user=user, defaults={"role": role}
         )
+        if created:
+            _audit_member("member.add", membership, role=role)
     if not created:
         raise Conflict(f"'{email}' is already a member", {"email": email})
     return membership
@@ -49,6 +60,7 @@ def change_role(membership: Membership, role: str) -> Membership:
         if membership.role == Role.ADMIN and role != Role.ADMIN:
             _keep_an_admin(membership)
         Membership.objects.filter(pk=membership.pk).update(role=role)
+        _audit_member("member.change_role", membership, role=role, previous=membership.role)
     membership.role = role
     return membership
 
@@ -58,6 +70,18 @@ def remove_member(membership: Membership) -> None:
         if membership.role == Role.ADMIN:
             _keep_an_admin(membership)
         Membership.objects.filter(pk=membership.pk).delete()
+        _audit_member("member.remove", membership, role=membership.role)
+
+
+def _audit_member(action: str, membership: Membership, **detail: str) -> None:
+    audit.record(
+        action,
+        organization=membership.organization_id,
+        target_type="member",
+        target_id=membership.user_id,
+        target_label=membership.user.email,
+        detail=detail,
+    )
 
 
 def _keep_an_admin(membership: Membership) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from controlplane.errors import SchemaViolationError
 from controlplane.models import Organization, PersonalAccessToken, User
 from controlplane.secrets import PAT_PREFIX, display_prefix, hash_secret, new_secret
+from controlplane.services import audit
 
 # last_used_at is informational; writing it on every request would make reads cost a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -38,6 +39,7 @@ def create_token(
             display_prefix=display_prefix(secret),
             expires_at=expires_at,
         )
+        _audit_token("token.create", token)
     return token, secret
 
 
@@ -61,7 +63,19 @@ def authenticate_token(secret: str) -> PersonalAccessToken | None:
 def revoke_token(token: PersonalAccessToken) -> None:
     """Revoke a token; revoking twice is harmless."""
     if token.revoked_at is None:
-        PersonalAccessToken.objects.filter(pk=token.pk, revoked_at=None).update(
-            revoked_at=timezone.now()
-        )
+        with transaction.atomic():
+            PersonalAccessToken.objects.filter(pk=token.pk, revoked_at=None).update(
+                revoked_at=timezone.now()
+            )
+            _audit_token("token.revoke", token)
         token.refresh_from_db(fields=["revoked_at"])
+
+
+def _audit_token(action: str, token: PersonalAccessToken) -> None:
+    audit.record(
+        action,
+        organization=token.organization_id,
+        target_type="personal_access_token",
+        target_id=token.pk,
+        target_label=f"{token.name} ({token.display_prefix}…) of {token.user.email}",
+    )

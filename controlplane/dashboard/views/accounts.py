@@ -17,6 +17,7 @@ from controlplane.access import get_membership
 from controlplane.dashboard.membership import ORG_SESSION_KEY, user_of
 from controlplane.dashboard.responses import redirect_to
 from controlplane.errors import NotFound
+from controlplane.services import audit
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -27,7 +28,27 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-sign_in = LoginView.as_view(
+class SignInView(LoginView):
+    """Django's sign-in, with every attempt in the audit log of the account's organizations."""
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        audit.record_sign_in("login.succeeded", user.email, user=user, address=_address(self))
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        # Also a locked-out attempt: django-axes makes authenticate() fail, then answers 429.
+        email = str(form.data.get("username", ""))[:254]
+        audit.record_sign_in("login.failed", email, user=None, address=_address(self))
+        return super().form_invalid(form)
+
+
+def _address(view: LoginView) -> str:
+    return client_address(view.request) or ""
+
+
+sign_in = SignInView.as_view(
     template_name="accounts/login.html",
     authentication_form=EmailAuthenticationForm,
     redirect_authenticated_user=True,
