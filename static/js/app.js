@@ -47,3 +47,21 @@
     }
   });
 })();
+
+// A table wider than its card scrolls inside it; say so (see .scroll-hint in app.css), and
+// stop saying it once the reader reached the last column.
+(function () {
+  function mark(box) {
+    var scrollable = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("is-scrollable", scrollable);
+    box.classList.toggle("at-end", box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+  }
+  function markAll() { document.querySelectorAll("[data-scroll-hint]").forEach(mark); }
+  document.addEventListener("DOMContentLoaded", markAll);
+  window.addEventListener("resize", markAll);
+  document.addEventListener("htmx:afterSettle", markAll);
+  document.addEventListener("htmx:oobAfterSwap", markAll);
+  document.addEventListener("scroll", function (event) {
+    if (event.target.matches && event.target.matches("[data-scroll-hint]")) { mark(event.target); }
+  }, true);
+})();

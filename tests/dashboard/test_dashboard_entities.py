@@ -307,3 +307,29 @@ def test_anonymous_visitors_are_sent_to_sign_in(cp: ControlPlane) -> None:
     response = Client().post(url(cp, "services/create/"), {"body": "{}"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not Entity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("entity_type", "empty", "new"),
+    [
+        ("ca_certificates", "No CA certificates yet", "New CA certificate"),
+        ("snis", "No SNIs yet", "New SNI"),
+        ("acls", "No ACL groups yet", "New ACL group"),
+        ("keyauth_credentials", "No key-auth credentials yet", "New key-auth credential"),
+        ("jwt_secrets", "No JWT credentials yet", "New JWT credential"),
+        ("services", "No gateway services yet", "New gateway service"),
+    ],
+)
+def test_entity_pages_name_each_type_in_its_own_casing(
+    alice_client: Client, cp: ControlPlane, entity_type: str, empty: str, new: str
+) -> None:
+    page = alice_client.get(f"/control-planes/{cp.pk}/entities/{entity_type}/").content.decode()
+    assert empty in page and new in page
+    form = alice_client.get(f"/control-planes/{cp.pk}/entities/{entity_type}/new/").content.decode()
+    assert f"<h1>{new}</h1>" in form
+
+
+def test_every_entity_type_has_a_display_name() -> None:
+    from controlplane.dashboard.entities import LABELS
+
+    assert set(LABELS) >= set(ENTITY_TYPES)

@@ -375,3 +375,14 @@ def test_a_dashboard_token_left_without_expiry_expires_in_one_day_with_max_uses(
     assert abs(token.expires_at - (timezone.now() + timedelta(days=1))) < timedelta(minutes=1)
     page = alice_client.get(f"/control-planes/{cp.pk}/nodes/add/").content.decode()
     assert "0 of 3" in page
+
+
+def test_a_nodes_snapshots_are_counted_as_snapshots_not_full_syncs(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    (node,) = many_nodes(cp, 1, delta_count=1, snapshot_count=9)
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/{node.pk}/").content.decode()
+    assert "1 delta · 9 snapshots" in page and "synces" not in page
+    listing = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
+    assert "1 Δ · 9 snapshots" in listing and "full nodes" not in listing.lower()
+    assert 'data-label="Commit → ack"' in listing and "data-scroll-hint" in listing

@@ -40,3 +40,20 @@ def test_times_read_as_ago_with_the_exact_time_in_the_title() -> None:
 
 def test_latencies_read_in_milliseconds() -> None:
     assert ">42 ms<" in millis(42.4) and ">1.5 ms<" in millis(1.5)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("Gateway services", "gateway services"),
+        ("Key-auth credentials", "key-auth credentials"),
+        ("CA certificates", "CA certificates"),
+        ("SNIs", "SNIs"),
+        ("ACL groups", "ACL groups"),
+        ("", ""),
+    ],
+)
+def test_labels_keep_their_acronyms_mid_sentence(label: str, text: str) -> None:
+    from controlplane.dashboard.templatetags.dashboard import in_sentence
+
+    assert in_sentence(label) == text

@@ -78,3 +78,12 @@ def minus(value: int, other: int) -> int:
 @register.filter
 def pretty_json(value: object) -> str:
     return json.dumps(value, indent=2, sort_keys=True)
+
+
+@register.filter
+def in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: "Gateway services" -> "gateway services", while
+    acronyms keep their case ("CA certificates", "SNIs", "ACL groups"), which |lower breaks."""
+    if label[:2].isupper() or not label:
+        return label
+    return label[0].lower() + label[1:]
