@@ -100,7 +100,8 @@ def revert_control_plane(
     ``to_version`` by anyone, decK syncs and cascading deletes included. The result is
     planned under the control plane's write lock, so the diff is exact at that moment.
     """
-    with versioned_write(cp.pk, f"{actor} (revert to v{to_version})") as writer:
+    label = f"{actor} (revert to v{to_version})"
+    with versioned_write(cp.pk, label, action="control_plane.revert") as writer:
         _check_base(writer.control_plane, base_version)
         revert = _plan_revert(writer.control_plane, to_version, dry_run=dry_run)
         if not dry_run:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from controlplane.models import AuditEvent, ControlPlane, Membership, Organization, Role, User
 from controlplane.services import audit, control_planes, entities, nodes, tenancy, tokens
 from controlplane.services.declarative import apply_declarative_config
+from controlplane.services.revert import revert_control_plane
 
 
 def actions() -> list[str]:
@@ -193,3 +194,14 @@ def test_recording_trims_at_most_once_a_minute(cp: ControlPlane, monkeypatch: An
     AuditEvent.objects.filter(pk=again.pk).update(created_at=timezone.now() - timedelta(days=365))
     audit.record("entity.update", organization=cp.organization_id)
     assert AuditEvent.objects.filter(pk=again.pk).exists()  # trimmed less than a minute ago
+
+
+def test_a_revert_is_one_event_on_the_control_plane(cp: ControlPlane, as_alice: Any) -> None:
+    entities.create_entity(cp, "services", {"name": "s", "host": "b.test"}, actor="a")
+    revert_control_plane(cp, 0, actor="a")
+    event = last()
+    assert (event.action, event.target_type, event.target_label) == (
+        "control_plane.revert",
+        "control_plane",
+        "default",
+    )
