@@ -11,23 +11,15 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from prometheus_client.parser import text_string_to_metric_families
 
 from controlplane.models import ConfigVersion, ControlPlane, DataPlaneNode
 from controlplane.services import control_planes
 from controlplane.sync.node_state import writer as node_state
 from kongcore import protocol
 from tests.controlplane.test_sync_consumer import connect, create_service, hello, receive, register
+from tests.support.prometheus import metric
 
 REMOTE = "203.0.113.9"
-
-
-def metric(body: bytes, name: str, **labels: str) -> float | None:
-    for family in text_string_to_metric_families(body.decode()):
-        for sample in family.samples:
-            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
-                return sample.value
-    return None
 
 
 def scrape(client: Client | None = None, **extra: Any) -> bytes:
