@@ -47,6 +47,7 @@ def test_each_past_version_offers_a_revert_and_the_current_one_says_current(
     assert ">current</span>" in page
     # The last page also offers the version before the oldest kept: here the empty config.
     assert review_url(history, 0) in page and "the empty configuration before version 1" in page
+    assert "no longer kept" not in page
 
 
 def test_a_version_page_offers_a_revert(alice_client: Client, history: ControlPlane) -> None:
@@ -175,4 +176,4 @@ def test_a_version_no_longer_kept_is_explained_on_the_history(
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/control-planes/{cp.pk}/changes/"
     assert "the oldest version this control plane can revert to is 3" in page
-    assert review_url(cp, 3) in page  # offered as the version before the oldest kept
+    assert review_url(cp, 3) in page and "Older versions are no longer kept" in page
