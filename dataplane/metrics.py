@@ -25,6 +25,7 @@ class AgentMetrics:
         self._lock = threading.Lock()
         self._applied_at: float | None = None
         self._sessions = 0
+        self._last_applied: SyncRecord | None = None
         self.version = Gauge(
             "konnectlite_dp_config_version",
             "The config version the node runs.",
@@ -61,6 +62,10 @@ class AgentMetrics:
             self._applied_at = store.last_sync.at if store.last_sync else None
 
     def applied(self, record: SyncRecord) -> None:
+        # When recording an apply's statistics failed, the store still shows the one before.
+        if record is self._last_applied:
+            return
+        self._last_applied = record
         self.apply_time.labels(record.type).observe(record.apply_ms / 1000)
 
     def session_accepted(self) -> None:

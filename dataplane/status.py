@@ -58,7 +58,7 @@ class StatusBoard:
             self.metrics.session_ended()
 
     def show_store(self, store: Store) -> None:
-        """Copy what the store holds; called after every apply, on the apply thread."""
+        """Copy what the store holds: at startup, and after every apply (``show_apply``)."""
         last_sync = store.last_sync.as_dict() if store.last_sync else None
         self.update(
             version=store.version,

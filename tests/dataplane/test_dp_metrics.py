@@ -66,3 +66,13 @@ def test_each_agent_has_its_own_registry(fake_cp, node):
 
     assert value(first, "konnectlite_dp_apply_seconds_count", type="snapshot") == 1
     assert value(second, "konnectlite_dp_apply_seconds_count", type="snapshot") is None
+
+
+def test_an_apply_whose_record_was_not_stored_is_not_counted_twice(fake_cp, node):
+    status_board = board()
+    node.feed(fake_cp.snapshot())
+
+    status_board.show_apply(node.store)
+    status_board.show_apply(node.store)  # the same record: its statistics failed to store
+
+    assert value(status_board, "konnectlite_dp_apply_seconds_count", type="snapshot") == 1
