@@ -3,9 +3,11 @@
 Reading, planning and applying a decK file is ``controlplane.services.declarative``; this
 module only keeps an upload between its dry run and its apply, and shapes the dry-run diff
 for the review page. An upload is kept on disk (it can be tens of megabytes, too big for a
-session) under a random name that only the uploader's session knows.
+session) under a random name that only the uploader's session knows, readable by the server's
+user alone, and deleted once applied, replaced by a new upload, or an hour old.
 """
 
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -26,21 +28,28 @@ OPERATIONS = {"created": "create", "updated": "update", "deleted": "delete"}
 
 
 def _pending_dir() -> Path:
+    # 0700 and 0600: an upload holds credentials and certificate keys in clear.
     path = Path(settings.VAR_DIR) / "dashboard-uploads"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
-def save_pending(text: str) -> str:
+def save_pending(text: str, *, replacing: str = "") -> str:
+    """Keep ``text`` until it is applied (then deleted), replaced by the same reviewer's next
+    upload (``replacing``), or PENDING_TTL_SECONDS old, whichever comes first."""
     _prune()
+    discard_pending(replacing)
     token = secrets.token_urlsafe(18)
-    (_pending_dir() / f"{token}.txt").write_text(text, encoding="utf-8")
+    fd = os.open(_pending_dir() / f"{token}.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
     return token
 
 
 def load_pending(token: str) -> str | None:
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         return None  # never a path
+    _prune()
     path = _pending_dir() / f"{token}.txt"
     return path.read_text(encoding="utf-8") if path.exists() else None
 

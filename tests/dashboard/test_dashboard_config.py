@@ -1,6 +1,10 @@
 """Declarative config: download the config; upload a file, review its dry run, then apply it."""
 
 import json
+import os
+import stat
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,3 +192,40 @@ def test_another_organizations_config_is_not_found(bob_client: Client, cp: Contr
 
 def test_anonymous_visitors_are_sent_to_sign_in(cp: ControlPlane) -> None:
     assert Client().get(f"/control-planes/{cp.pk}/config/download/").status_code == 302
+
+
+def test_an_upload_awaiting_review_is_readable_only_by_the_server(
+    alice_client: Client, cp: ControlPlane, settings: Any
+) -> None:
+    token = upload_token(upload(alice_client, cp))
+    folder = Path(settings.VAR_DIR) / "dashboard-uploads"
+    assert stat.S_IMODE((folder / f"{token}.txt").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_an_applied_upload_is_deleted(
+    alice_client: Client, cp: ControlPlane, settings: Any
+) -> None:
+    token = upload_token(upload(alice_client, cp))
+    alice_client.post(f"/control-planes/{cp.pk}/config/apply/", {"upload": token})
+    assert list((Path(settings.VAR_DIR) / "dashboard-uploads").iterdir()) == []
+
+
+def test_a_new_upload_replaces_the_one_awaiting_review(
+    alice_client: Client, cp: ControlPlane, settings: Any
+) -> None:
+    first = upload_token(upload(alice_client, cp))
+    second = upload_token(upload(alice_client, cp))
+    kept = [p.name for p in (Path(settings.VAR_DIR) / "dashboard-uploads").iterdir()]
+    assert first != second and kept == [f"{second}.txt"]
+
+
+def test_an_upload_older_than_an_hour_is_deleted(
+    alice_client: Client, cp: ControlPlane, settings: Any
+) -> None:
+    token = upload_token(upload(alice_client, cp))
+    path = Path(settings.VAR_DIR) / "dashboard-uploads" / f"{token}.txt"
+    hour_ago = time.time() - 3601
+    os.utime(path, (hour_ago, hour_ago))
+    response = alice_client.post(f"/control-planes/{cp.pk}/config/apply/", {"upload": token})
+    assert response.status_code == 400 and not path.exists()

@@ -100,7 +100,8 @@ def _review(
     except KongError as exc:
         _report(request, form, exc)
         return _page(request, membership, cp, form, status=400)
-    token = declarative.save_pending(text)
+    previous = request.session.get(_session_key(cp), {}).get("token", "")
+    token = declarative.save_pending(text, replacing=previous)
     # The version the diff was planned against: applying later re-checks it has not moved.
     request.session[_session_key(cp)] = {"token": token, "version": diff.config_version}
     context = {"cp": cp, "tab": "config", "diff": declarative.diff_view(diff), "upload": token}
