@@ -13,7 +13,17 @@ from kongcore.schema import typedefs as T
 from kongcore.schema.fields import Boolean, Integer, Number, String
 from kongcore.schema.record import Record
 
-PROVIDERS = ("openai", "azure", "anthropic", "cohere", "mistral", "llama2", "gemini", "bedrock")
+PROVIDERS = (
+    "openai",
+    "azure",
+    "anthropic",
+    "cohere",
+    "mistral",
+    "llama2",
+    "gemini",
+    "bedrock",
+    "huggingface",
+)
 ROUTE_TYPES = ("llm/v1/chat", "llm/v1/completions", "preserve")
 # Providers whose drivers cannot count tokens for a route type.
 _NO_STATISTICS = {"llm/v1/completions": ("anthropic",)}
@@ -63,6 +73,10 @@ def _model_options() -> Record:
             ("upstream_path", String()),
             ("gemini", gemini),
             ("bedrock", _optional([("aws_region", String())])),
+            (
+                "huggingface",
+                _optional([("use_cache", Boolean()), ("wait_for_model", Boolean())]),
+            ),
         ]
     )
 

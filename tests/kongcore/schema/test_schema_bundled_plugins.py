@@ -363,6 +363,17 @@ VALID = [
         },
     ),
     (
+        "ai-proxy-huggingface-options",
+        "ai-proxy",
+        {
+            "route_type": "llm/v1/chat",
+            "model": {
+                "provider": "huggingface",
+                "options": {"huggingface": {"wait_for_model": True}},
+            },
+        },
+    ),
+    (
         "ai-proxy-native-bedrock",
         "ai-proxy",
         {"route_type": "llm/v1/chat", "model": {"provider": "bedrock"}, "llm_format": "bedrock"},
@@ -762,7 +773,7 @@ REFUSED = [
             "config": {
                 "model": {
                     "provider": "expected one of: openai, azure, anthropic, cohere, mistral, "
-                    "llama2, gemini, bedrock"
+                    "llama2, gemini, bedrock, huggingface"
                 }
             }
         },
