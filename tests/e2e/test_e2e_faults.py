@@ -9,6 +9,7 @@ and cut off, and afterwards the invariants of tests/support/invariants.py:
 Heartbeats are short (KONNECTLITE_HEARTBEAT_INTERVAL), so every wait is a few seconds at most.
 """
 
+import json
 import sqlite3
 import threading
 import time
@@ -306,4 +307,30 @@ def test_nodes_converge_after_a_redis_outage_without_another_write(
     assert_nodes_converge(cluster, agents, timeout=3 * HEARTBEAT_INTERVAL + 5)
     versions = assert_log_gapless_and_chained(cluster)
     assert_config_is_whole_versions(cluster, versions)
+    assert_no_acknowledged_write_lost(cluster, writes)
+
+
+def test_a_node_revoked_while_redis_is_down_gets_no_later_version_and_is_closed(
+    redis_server: RedisServer, postgres_cluster: Callable[..., Cluster]
+) -> None:
+    cluster = postgres_cluster(**FAST, REDIS_URL=redis_server.url)
+    second = cluster.add_server("daphne-2")
+    revoked, kept = cluster.agent("revoked", via=second), cluster.agent("kept")
+    writes = Writes()
+    assert writes.create_consumer(cluster.server.url, cluster, "before")
+    assert_nodes_converge(cluster, [revoked, kept])
+    node_id = json.loads((revoked.data_dir / "node.json").read_text())["node_id"]
+
+    redis_server.stop()
+    # Revoked through the first process; the node's socket lives in the second.
+    status, body = cluster.api("DELETE", f"/v2/control-planes/{cluster.cp_id}/nodes/{node_id}")
+    assert status == 204, body
+    revoked_at = expected_config(cluster)[0]
+    assert writes.create_consumer(second.url, cluster, "after-the-revoke")
+
+    assert revoked.process is not None
+    assert revoked.process.wait(timeout=2 * HEARTBEAT_INTERVAL + 10) == 3  # refused: final
+    assert "revoked" in revoked.log()
+    assert stored_config(revoked.data_dir)[0] == revoked_at
+    assert_nodes_converge(cluster, [kept], timeout=3 * HEARTBEAT_INTERVAL + 5)
     assert_no_acknowledged_write_lost(cluster, writes)
