@@ -17,30 +17,28 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from controlplane import health
 from controlplane.models import ControlPlane, DataPlaneNode
-from controlplane.representations import is_connected
 from controlplane.sync import metrics  # noqa: F401  (registers the event metrics)
 
-NODE_STATUSES = ("in_sync", "behind", "offline")
-
-
-def node_status(node: DataPlaneNode, cp_version: int, cp_hash: str) -> str:
-    """One node's status for the metrics.
-
-    To become the node-health module's status (in_sync, behind, stale, offline,
-    incompatible) once it exists; until then, what the nodes API's fields already say.
-    """
-    if not is_connected(node):
-        return "offline"
-    if node.config_version == cp_version and node.config_hash == cp_hash:
-        return "in_sync"
-    return "behind"
+# What health.node_health reads of a node.
+HEALTH_FIELDS = (
+    "control_plane_id",
+    "connected",
+    "last_ping",
+    "sync_status",
+    "config_version",
+    "config_hash",
+    "behind_since",
+    "last_ack_at",
+)
 
 
 class FleetCollector(Collector):
@@ -48,39 +46,36 @@ class FleetCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         heads = {
-            str(pk): (version, config_hash)
-            for pk, version, config_hash in ControlPlane.objects.values_list(
-                "pk", "config_version", "config_hash"
-            )
+            str(cp.pk): cp
+            for cp in ControlPlane.objects.only("pk", "config_version", "config_hash")
         }
         version = GaugeMetricFamily(
             "konnectlite_config_version",
             "The control plane's current config version.",
             labels=["control_plane"],
         )
-        for cp_id, (number, _) in heads.items():
-            version.add_metric([cp_id], number)
+        for cp_id, cp in heads.items():
+            version.add_metric([cp_id], cp.config_version)
         yield version
         yield self._nodes(heads)
 
-    def _nodes(self, heads: dict[str, tuple[int, str]]) -> GaugeMetricFamily:
+    def _nodes(self, heads: dict[str, ControlPlane]) -> GaugeMetricFamily:
+        now = timezone.now()
         counts: Counter[tuple[str, str]] = Counter()
-        live_nodes = DataPlaneNode.objects.filter(revoked_at__isnull=True).only(
-            "control_plane_id", "connected", "last_ping", "config_version", "config_hash"
-        )
+        live_nodes = DataPlaneNode.objects.filter(revoked_at__isnull=True).only(*HEALTH_FIELDS)
         for node in live_nodes.iterator():
-            head = heads.get(str(node.control_plane_id))
-            if head is not None:  # a control plane created since the first query
-                counts[str(node.control_plane_id), node_status(node, *head)] += 1
+            cp = heads.get(str(node.control_plane_id))
+            if cp is not None:  # a control plane created since the first query
+                counts[str(cp.pk), health.node_health(node, cp, now).status] += 1
         family = GaugeMetricFamily(
             "konnectlite_nodes",
-            "Registered (not revoked) nodes by status.",
+            "Registered (not revoked) nodes by health status (controlplane/health.py).",
             labels=["control_plane", "status"],
         )
         # Every status of every control plane, zeros included: an alert on "offline > 0"
         # needs the series to exist before the first node goes offline.
         for cp_id in heads:
-            for status in NODE_STATUSES:
+            for status in health.STATUSES:
                 family.add_metric([cp_id, status], counts[cp_id, status])
         return family
 

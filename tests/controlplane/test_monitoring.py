@@ -11,7 +11,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.utils import timezone
 
+from controlplane import health
 from controlplane.models import ConfigVersion, ControlPlane, DataPlaneNode
 from controlplane.services import control_planes
 from controlplane.sync.node_state import writer as node_state
@@ -111,7 +113,7 @@ async def test_a_node_that_has_not_acked_the_head_counts_as_behind(cp: ControlPl
 def test_each_control_plane_has_every_node_status_even_without_nodes(cp: ControlPlane) -> None:
     body = scrape()
 
-    for status in ("in_sync", "behind", "offline"):
+    for status in health.STATUSES:
         assert metric(body, "konnectlite_nodes", control_plane=str(cp.pk), status=status) == 0
     assert metric(body, "konnectlite_config_version", control_plane=str(cp.pk)) == 0
 
@@ -122,7 +124,7 @@ def test_revoked_nodes_are_not_counted(cp: ControlPlane) -> None:
 
     body = scrape()
 
-    for status in ("in_sync", "behind", "offline"):
+    for status in health.STATUSES:
         assert metric(body, "konnectlite_nodes", control_plane=str(cp.pk), status=status) == 0
 
 
@@ -237,3 +239,23 @@ def test_the_fleet_is_read_in_two_queries_whatever_its_size(
 
     with django_assert_num_queries(2):  # control planes, then nodes
         scrape()
+
+
+@pytest.mark.parametrize(
+    ("row", "status"),
+    [
+        ({"config_version": 5, "config_hash": "f" * 64}, "stale"),
+        ({"sync_status": "kong_version_incompatible"}, "incompatible"),
+        ({"connected": False}, "offline"),
+    ],
+)
+def test_nodes_are_counted_by_their_health_status(
+    cp: ControlPlane, row: dict[str, Any], status: str
+) -> None:
+    node, _ = register(cp)
+    heard = {"connected": True, "last_ping": timezone.now()}
+    DataPlaneNode.objects.filter(pk=node.pk).update(**(heard | row))
+
+    body = scrape()
+
+    assert metric(body, "konnectlite_nodes", control_plane=str(cp.pk), status=status) == 1
