@@ -231,10 +231,14 @@ class SyncConsumer(AsyncWebsocketConsumer):
         node_state.update(self.cp_id, self.node_id, **fields)
 
     async def _follow(self, plan: Plan) -> None:
-        if plan.snapshot_reason is not None:
-            await self._send_snapshot(plan.snapshot_reason)
-        elif not plan.needs_nothing:
-            await self._send_deltas(plan.first, plan.last)
+        self.session.catching_up = True
+        try:
+            if plan.snapshot_reason is not None:
+                await self._send_snapshot(plan.snapshot_reason)
+            elif not plan.needs_nothing:
+                await self._send_deltas(plan.first, plan.last)
+        finally:
+            self.session.catching_up = False
 
     # --- delivering versions --------------------------------------------------------------
 
@@ -286,7 +290,8 @@ class SyncConsumer(AsyncWebsocketConsumer):
         frame: protocol.Frame,
     ) -> None:
         self.session.sent_version = version
-        self.session.in_flight[version] = (payload_type, committed_at, frame.wire_bytes)
+        counted_from = time.time() if self.session.catching_up else committed_at
+        self.session.in_flight[version] = (payload_type, counted_from, frame.wire_bytes)
         metrics.payload_sent(self.cp_id, payload_type, frame.wire_bytes)
         await self._send(frame)
 
@@ -493,10 +498,14 @@ class SyncConsumer(AsyncWebsocketConsumer):
         self.session.rejoin = True
         self.session.sent_version = self.session.node_version
         self._mark_behind(timezone.now())
-        if self.session.incremental:
-            await self._send_deltas(self.session.node_version + 1, head.version)
-        else:
-            await self._send_snapshot("full_mode")
+        self.session.catching_up = True
+        try:
+            if self.session.incremental:
+                await self._send_deltas(self.session.node_version + 1, head.version)
+            else:
+                await self._send_snapshot("full_mode")
+        finally:
+            self.session.catching_up = False
 
     def _mark_behind(self, since: datetime | None, *, replace_mark: bool = False) -> None:
         """Record since when the node lacks a version (None: it has all it was sent).

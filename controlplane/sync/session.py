@@ -4,7 +4,8 @@ import time
 
 from kongcore import protocol
 
-# What was sent for a version and not yet acknowledged: payload type, commit time, bytes.
+# What was sent for a version and not yet acknowledged: payload type, the time its
+# commit-to-ack counts from (the commit, or the send of a catch-up), bytes.
 InFlight = tuple[protocol.PayloadType, float, int]
 
 
@@ -31,6 +32,10 @@ class Session:
         self.checked_epoch = 0
         # The channel layer failed us; join the groups again once it answers.
         self.rejoin = False
+        # Set while sending a catch-up (after hello, or by anti-entropy): its commit-to-ack
+        # counts from when it was sent, since a node that connects an hour after a commit
+        # did not wait an hour for it. Live versions count from their commit.
+        self.catching_up = False
         self.counters = {
             "total_wire_bytes": 0,
             "total_raw_bytes": 0,

@@ -560,3 +560,97 @@ async def test_a_failing_channel_layer_does_not_close_the_node_socket(
         await communicator.disconnect()
     finally:
         layer.receive = real_receive  # type: ignore[method-assign]
+
+
+# Commit-to-ack (issue 10, section 6): a catch-up counts from when it was sent.
+
+
+def age_the_config(cp: ControlPlane, hours: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from controlplane.models import ConfigVersion
+
+    long_ago = timezone.now() - timedelta(hours=hours)
+    ControlPlane.objects.filter(pk=cp.pk).update(updated_at=long_ago)
+    ConfigVersion.objects.filter(control_plane=cp).update(created_at=long_ago)
+
+
+async def ack_and_read(
+    communicator: WebsocketCommunicator, node: DataPlaneNode, payload: dict[str, Any]
+) -> DataPlaneNode:
+    version = payload.get("version", payload.get("to_version"))
+    ack = protocol.ack(
+        version=version, config_hash=payload["hash"], wire_bytes=1, raw_bytes=1, apply_ms=0.5
+    )
+    await communicator.send_to(text_data=json.dumps(ack))
+    await communicator.send_to(text_data=json.dumps(protocol.ping(ts=1.0)))
+    assert (await next_of(communicator, protocol.PONG))["type"] == "pong"
+    await node_state.flush()
+    return await DataPlaneNode.objects.aget(pk=node.pk)
+
+
+async def test_a_first_snapshot_counts_commit_to_ack_from_its_sending_not_the_commit(
+    cp: ControlPlane, node: Any
+) -> None:
+    await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(age_the_config)(cp, hours=4)
+    communicator = await connect(node[1])
+    await hello(communicator)
+    snapshot = await receive(communicator)
+    assert snapshot["type"] == "snapshot"
+    row = await ack_and_read(communicator, node[0], snapshot)
+    # Four hours would be 14,400,000 ms; the node waited only for this connection's answer.
+    assert row.last_commit_to_ack_ms is not None and row.last_commit_to_ack_ms < 600_000
+    await communicator.disconnect()
+
+
+async def test_catch_up_deltas_after_hello_count_from_their_sending(
+    cp: ControlPlane, node: Any
+) -> None:
+    first = await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(create_service)(cp, "b")
+    await sync_to_async(age_the_config)(cp, hours=4)
+    communicator = await connect(node[1])
+    await hello(communicator, version=1, config_hash=hashing.config_hash({"services": [first]}))
+    delta = await receive(communicator)
+    assert delta["type"] == "delta"
+    row = await ack_and_read(communicator, node[0], delta)
+    assert row.last_commit_to_ack_ms is not None and row.last_commit_to_ack_ms < 600_000
+    await communicator.disconnect()
+
+
+async def test_a_live_version_still_counts_from_its_commit(
+    cp: ControlPlane, node: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from controlplane.sync import publish
+
+    forward = publish.publish
+
+    def committed_four_hours_ago(group: str, event: dict[str, Any]) -> None:
+        if event["type"] == "sync.version":
+            event = {**event, "committed_at": event["committed_at"] - 4 * 3600}
+        forward(group, event)
+
+    monkeypatch.setattr(publish, "publish", committed_four_hours_ago)
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    delta = await receive(communicator)
+    row = await ack_and_read(communicator, node[0], delta)
+    assert row.last_commit_to_ack_ms is not None and row.last_commit_to_ack_ms >= 4 * 3600_000
+    await communicator.disconnect()
+
+
+async def test_an_anti_entropy_catch_up_counts_from_its_sending(
+    cp: ControlPlane, node: Any, lost_messages: list[str], quick_heartbeats: None
+) -> None:
+    communicator = await connect(node[1])
+    await hello(communicator)
+    await sync_to_async(create_service)(cp, "a")
+    await sync_to_async(age_the_config)(cp, hours=4)
+    delta = await next_of(communicator, protocol.DELTA)  # sent by the head check, not an event
+    row = await ack_and_read(communicator, node[0], delta)
+    assert row.last_commit_to_ack_ms is not None and row.last_commit_to_ack_ms < 600_000
+    await communicator.disconnect()
