@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from controlplane.models import WebhookDelivery
-from controlplane.sync import node_alerts
+from controlplane.sync import metrics, node_alerts
 from controlplane.sync.db import database_sync_to_async
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ async def send(delivery: WebhookDelivery) -> Attempt:
     )
     if not attempt.ok:
         logger.warning("webhook %s: %s failed: %s", hook.pk, delivery.event, attempt.error)
+        metrics.webhook_failed(str(hook.control_plane_id))
     await record(delivery, attempt)
     return attempt
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from controlplane import health
 from controlplane.models import ConfigVersion, ControlPlane, DataPlaneNode
-from controlplane.services import control_planes
+from controlplane.services import control_planes, webhooks
+from controlplane.sync import webhook_delivery
 from controlplane.sync.node_state import writer as node_state
 from kongcore import protocol
 from tests.controlplane.test_sync_consumer import connect, create_service, hello, receive, register
@@ -259,3 +260,18 @@ def test_nodes_are_counted_by_their_health_status(
     body = scrape()
 
     assert metric(body, "konnectlite_nodes", control_plane=str(cp.pk), status=status) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_each_failed_webhook_attempt_is_counted(cp: ControlPlane) -> None:
+    @sync_to_async
+    def subscribe_and_write() -> None:
+        url = "http://127.0.0.1:9/nobody-listens"
+        webhooks.create_webhook(cp, url=url, events=["version.created"], secret="s" * 32)
+        create_service(cp, "a")
+
+    await subscribe_and_write()
+    assert await webhook_delivery.deliver_due() == 1
+
+    body = await sync_to_async(scrape)()
+    assert metric(body, "konnectlite_webhook_failures_total", control_plane=str(cp.pk)) == 1
