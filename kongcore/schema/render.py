@@ -106,7 +106,8 @@ def _specific(field: Field) -> JSON:
     if isinstance(field, Foreign):
         return _foreign(field)
     if isinstance(field, Record):
-        return {"fields": [{name: render_field(f)} for name, f in field.fields]}
+        fields = [{name: render_field(f)} for name, f in field.fields]
+        return _with_checks({"fields": fields}, field.checks)
     if isinstance(field, Array):
         return _drop_none(
             elements=render_field(field.elements),
@@ -228,6 +229,9 @@ def describe(rule: Callable[[Any], Any]) -> JSON | None:
         return dict(_THEN[rule])
     builder = rule.__qualname__.split(".<locals>")[0]
     cells = [cell.cell_contents for cell in rule.__closure__ or ()]
+    if builder == "must_equal":
+        free = dict(zip(rule.__code__.co_freevars, cells, strict=True))
+        return {"eq": free["expected"]}
     if builder in ("eq", "contains") and len(cells) == 1:
         return {builder: cells[0]}
     if builder in ("one_of", "not_one_of") and len(cells) == 1:

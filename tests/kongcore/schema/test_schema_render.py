@@ -138,3 +138,31 @@ def test_predicates_render_as_match_tables() -> None:
     assert describe(C.eq("redis")) == {"eq": "redis"}
     assert describe(C.not_one_of("a", "b")) == {"not_one_of": ["a", "b"]}
     assert describe(C.required) == {"required": True}
+
+
+def test_a_nested_records_entity_checks_render_inside_it() -> None:
+    plugin = get_plugin("opentelemetry")
+    assert plugin is not None
+    config = _by_name(render_plugin(plugin))["config"]
+    assert config["entity_checks"] == [{"at_least_one_of": ["traces_endpoint", "logs_endpoint"]}]
+
+
+def test_an_eq_then_match_renders_with_its_value_and_message() -> None:
+    plugin = get_plugin("ldap-auth")
+    assert plugin is not None
+    config = _by_name(render_plugin(plugin))["config"]
+    assert config["entity_checks"] == [
+        {
+            "conditional": {
+                "if_field": "ldaps",
+                "if_match": {"eq": True},
+                "then_field": "start_tls",
+                "then_match": {"eq": False},
+                "then_err": "'ldaps' and 'start_tls' cannot be enabled simultaneously",
+            }
+        }
+    ]
+
+
+def test_records_without_checks_render_no_entity_checks() -> None:
+    assert "entity_checks" not in render_field(Record([("a", String())]))
