@@ -11,11 +11,13 @@ token; otherwise loopback clients only.
 
 import hmac
 import ipaddress
+import logging
 import os
 from collections import Counter
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -27,6 +29,8 @@ from prometheus_client.registry import Collector
 from controlplane import health
 from controlplane.models import ControlPlane, DataPlaneNode
 from controlplane.sync import metrics  # noqa: F401  (registers the event metrics)
+
+logger = logging.getLogger(__name__)
 
 # What health.node_health reads of a node.
 HEALTH_FIELDS = (
@@ -45,6 +49,23 @@ class FleetCollector(Collector):
     """Each control plane's config version and its nodes by status, read from the database."""
 
     def collect(self) -> Iterator[Metric]:
+        # The events' metrics are still worth serving while the database is down; this gauge
+        # says why the rest is missing.
+        up = GaugeMetricFamily(
+            "konnectlite_database_up", "1 if the scrape could read the database, else 0."
+        )
+        try:
+            families = self._read()
+        except DatabaseError:
+            logger.exception("metrics: could not read the fleet from the database")
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from families
+
+    def _read(self) -> list[Metric]:
         heads = {
             str(cp.pk): cp
             for cp in ControlPlane.objects.only("pk", "config_version", "config_hash")
@@ -56,14 +77,13 @@ class FleetCollector(Collector):
         )
         for cp_id, cp in heads.items():
             version.add_metric([cp_id], cp.config_version)
-        yield version
-        yield self._nodes(heads)
+        return [version, self._nodes(heads)]
 
     def _nodes(self, heads: dict[str, ControlPlane]) -> GaugeMetricFamily:
         now = timezone.now()
         counts: Counter[tuple[str, str]] = Counter()
         live_nodes = DataPlaneNode.objects.filter(revoked_at__isnull=True).only(*HEALTH_FIELDS)
-        for node in live_nodes.iterator():
+        for node in live_nodes:
             cp = heads.get(str(node.control_plane_id))
             if cp is not None:  # a control plane created since the first query
                 counts[str(cp.pk), health.node_health(node, cp, now).status] += 1
@@ -125,6 +145,10 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 
 def _is_loopback(address: str) -> bool:
     try:
-        return ipaddress.ip_address(address).is_loopback
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    # A dual-stack listener reports an IPv4 client as ::ffff:127.0.0.1.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback

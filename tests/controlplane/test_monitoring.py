@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from controlplane import health
+from controlplane import health, monitoring
 from controlplane.models import ConfigVersion, ControlPlane, DataPlaneNode
 from controlplane.services import control_planes, webhooks
-from controlplane.sync import webhook_delivery
+from controlplane.sync import metrics, webhook_delivery
 from controlplane.sync.node_state import writer as node_state
 from kongcore import protocol
 from tests.controlplane.test_sync_consumer import connect, create_service, hello, receive, register
@@ -66,6 +67,7 @@ async def test_a_scrape_counts_real_writes_and_a_real_sync(cp: ControlPlane) -> 
 
     body = await sync_to_async(scrape)()
 
+    assert metric(body, "konnectlite_database_up") == 1
     assert metric(body, "konnectlite_config_version", control_plane=cp_id) == 2
     assert metric(body, "konnectlite_versions_committed_total", control_plane=cp_id) == 2
     sent = {"control_plane": cp_id}
@@ -143,13 +145,15 @@ def test_a_deleted_control_plane_leaves_the_scrape(cp: ControlPlane) -> None:
 def test_without_a_token_loopback_clients_may_scrape() -> None:
     scrape(REMOTE_ADDR="::1")
     scrape(REMOTE_ADDR="127.0.0.1")
+    scrape(REMOTE_ADDR="::ffff:127.0.0.1")  # IPv4 on a dual-stack listener
 
 
 @pytest.mark.django_db
 def test_without_a_token_other_clients_are_refused_with_403() -> None:
     response = Client().get("/metrics", REMOTE_ADDR=REMOTE)
+    mapped = Client().get("/metrics", REMOTE_ADDR=f"::ffff:{REMOTE}")
 
-    assert response.status_code == 403
+    assert response.status_code == mapped.status_code == 403
     assert "KONNECTLITE_METRICS_TOKEN" in response.json()["message"]
 
 
@@ -275,3 +279,20 @@ async def test_each_failed_webhook_attempt_is_counted(cp: ControlPlane) -> None:
 
     body = await sync_to_async(scrape)()
     assert metric(body, "konnectlite_webhook_failures_total", control_plane=str(cp.pk)) == 1
+
+
+def test_without_the_database_the_scrape_still_serves_the_counted_events(
+    cp: ControlPlane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_service(cp, "a")  # not committed in this test's transaction: no version counted
+    metrics.nacked(str(cp.pk))
+
+    def unreachable(self: object) -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(monitoring.FleetCollector, "_read", unreachable)
+    body = scrape()
+
+    assert metric(body, "konnectlite_database_up") == 0
+    assert metric(body, "konnectlite_nacks_total", control_plane=str(cp.pk)) == 1
+    assert metric(body, "konnectlite_config_version") is None
