@@ -154,7 +154,7 @@ def test_a_confirmation_without_a_reviewed_version_goes_back_to_the_review(
     alice_client: Client, history: ControlPlane, base_version: str
 ) -> None:
     response = alice_client.post(apply_url(history, 1), {"base_version": base_version})
-    assert response.status_code == 302 and response.url == review_url(history, 1)
+    assert response.status_code == 302 and response["Location"] == review_url(history, 1)
     assert head(history)[0] == 5
 
 
