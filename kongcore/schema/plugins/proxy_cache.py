@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kongcore.schema import typedefs as T
 from kongcore.schema.fields import Array, Boolean, Integer, String
 from kongcore.schema.plugins.base import PluginDef, config
 from kongcore.schema.record import Record
@@ -16,6 +17,7 @@ def _response_headers() -> Record:
 
 PLUGIN = PluginDef(
     name="proxy-cache",
+    protocols=T.PROTOCOLS,
     config=config(
         [
             (

@@ -12,6 +12,7 @@ _TARGETS = ("body", "headers", "querystring")
 
 PLUGIN = PluginDef(
     name="request-transformer",
+    protocols=T.PROTOCOLS,
     config=config(
         [
             ("http_method", T.http_method()),

@@ -265,10 +265,12 @@ def test_session_generates_an_alphanumeric_secret_when_absent():
         ("grpc-web", ["tcp"]),
         ("session", ["tls"]),
         ("pre-function", ["tcp"]),
+        ("proxy-cache", ["tcp"]),
+        ("request-transformer", ["tls"]),
     ],
 )
 def test_plugins_declared_with_typedefs_protocols_accept_stream_protocols(name, protocols):
-    config = {"host": "h", "port": 1} if name == "tcp-log" else None
+    config = {"tcp-log": {"host": "h", "port": 1}, "proxy-cache": {"strategy": "memory"}}.get(name)
     assert validate(name, config, protocols=protocols)["protocols"] == protocols
 
 
