@@ -15,6 +15,7 @@ from controlplane.models import (
     PersonalAccessToken,
     RegistrationToken,
     User,
+    Webhook,
 )
 
 
@@ -49,6 +50,13 @@ def get_registration_token(cp: ControlPlane, token_id: object) -> RegistrationTo
     if token is None:
         raise NotFound("registration token not found")
     return token
+
+
+def get_webhook(cp: ControlPlane, webhook_id: object) -> Webhook:
+    hook = Webhook.objects.filter(control_plane=cp, pk=_as_uuid(webhook_id)).first()
+    if hook is None:
+        raise NotFound("webhook not found")
+    return hook
 
 
 def get_personal_access_token(membership: Membership, token_id: object) -> PersonalAccessToken:

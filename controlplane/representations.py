@@ -12,8 +12,14 @@ from controlplane.models import (
     DataPlaneNode,
     PersonalAccessToken,
     RegistrationToken,
+    Webhook,
+    WebhookDelivery,
 )
 from controlplane.models.tokens import BearerToken
+
+# How many characters of a webhook's secret the API shows after its creation (after the
+# "whsec_" of a generated one): enough to tell secrets apart, too few to guess the rest.
+SECRET_SHOWN = 4
 
 
 def control_plane(cp: ControlPlane) -> dict[str, Any]:
@@ -107,3 +113,38 @@ def node(node: DataPlaneNode) -> dict[str, Any]:
         "snapshot_count": node.snapshot_count,
         "registered_at": node.registered_at.isoformat(),
     }
+
+
+def webhook(hook: Webhook, *, with_secret: bool = False) -> dict[str, Any]:
+    """A webhook; its secret only when just created, otherwise its first characters."""
+    body: dict[str, Any] = {
+        "id": str(hook.pk),
+        "url": hook.url,
+        "events": hook.events,
+        "enabled": hook.enabled,
+        "secret_prefix": _secret_prefix(hook.secret),
+        "created_at": hook.created_at.isoformat(),
+    }
+    if with_secret:
+        body["secret"] = hook.secret
+    return body
+
+
+def webhook_delivery(delivery: WebhookDelivery) -> dict[str, Any]:
+    return {
+        "id": str(delivery.pk),
+        "event": delivery.event,
+        "state": delivery.state,
+        "attempts": delivery.attempts,
+        "status_code": delivery.status_code,
+        "error": delivery.error,
+        "created_at": delivery.created_at.isoformat(),
+        "delivered_at": _iso(delivery.delivered_at),
+        "next_attempt_at": _iso(delivery.next_attempt_at),
+        "payload": {"id": str(delivery.pk), **delivery.payload},
+    }
+
+
+def _secret_prefix(secret: str) -> str:
+    kind = "whsec_" if secret.startswith("whsec_") else ""
+    return secret[: len(kind) + SECRET_SHOWN] + "…"

@@ -13,6 +13,7 @@ from controlplane.dashboard.views import (
     members,
     nodes,
     tokens,
+    webhooks,
 )
 
 app_name = "dashboard"
@@ -59,6 +60,13 @@ urlpatterns = [
     ),
     path(f"{CP}/nodes/<uuid:node_id>/", nodes.show_node, name="node"),
     path(f"{CP}/nodes/<uuid:node_id>/revoke/", nodes.revoke_node, name="revoke-node"),
+    path(f"{CP}/health-banner/", webhooks.show_health_banner, name="health-banner"),
+    path(f"{CP}/webhooks/", webhooks.list_webhooks, name="webhooks"),
+    path(f"{CP}/webhooks/create/", webhooks.create_webhook, name="create-webhook"),
+    path(
+        f"{CP}/webhooks/<uuid:webhook_id>/delete/", webhooks.delete_webhook, name="delete-webhook"
+    ),
+    path(f"{CP}/webhooks/<uuid:webhook_id>/test/", webhooks.test_webhook, name="test-webhook"),
     path("tokens/", tokens.list_tokens, name="tokens"),
     path("tokens/create/", tokens.create_token, name="create-token"),
     path("tokens/<str:token_id>/revoke/", tokens.revoke_token, name="revoke-token"),
