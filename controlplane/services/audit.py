@@ -164,9 +164,12 @@ def _command_label() -> str:
     return "system"
 
 
-def record_sign_in(action: str, email: str, *, user: User | None, address: str) -> None:
+def record_sign_in(
+    action: str, email: str, *, user: User | None, address: str, status: int = 401
+) -> None:
     """Record a sign-in attempt once in each organization of the account, in its own
-    transaction; an unknown account's failure is recorded with no organization.
+    transaction; an unknown account's failure is recorded with no organization. A failure's
+    ``status`` is 401 for wrong credentials, 429 while the account or address is locked out.
 
     The actor is the address's visitor, named by the email they typed, which may be anyone's.
     """
@@ -186,6 +189,6 @@ def record_sign_in(action: str, email: str, *, user: User | None, address: str) 
                 target_id=account.pk if account else "",
                 target_label=email,
                 result=AuditResult.REFUSED if failed else AuditResult.OK,
-                status=401 if failed else None,
+                status=status if failed else None,
                 actor=actor,
             )

@@ -86,3 +86,16 @@ def test_a_bad_filter_is_explained_not_a_500(alice_client: Client) -> None:
     response = alice_client.get("/audit-log/", {"since": "yesterday"})
     assert response.status_code == 200
     assert b"expected an ISO 8601 date or date-time" in response.content
+
+
+def test_a_locked_out_attempt_is_recorded_with_429(alice: User, settings: Any) -> None:
+    client = Client(REMOTE_ADDR="198.51.100.5")
+    for n in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.post("/accounts/login/", {"username": "alice@acme.test", "password": f"x{n}"})
+    statuses = list(
+        AuditEvent.objects.filter(action="login.failed")
+        .order_by("id")
+        .values_list("status", flat=True)
+    )
+    assert statuses[0] == 401 and statuses[-1] == 429
+    assert len(statuses) == settings.AXES_FAILURE_LIMIT + 1

@@ -40,7 +40,10 @@ class SignInView(LoginView):
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         # Also a locked-out attempt: django-axes makes authenticate() fail, then answers 429.
         email = str(form.data.get("username", ""))[:254]
-        audit.record_sign_in("login.failed", email, user=None, address=_address(self))
+        status = 429 if getattr(self.request, "axes_locked_out", False) else 401
+        audit.record_sign_in(
+            "login.failed", email, user=None, address=_address(self), status=status
+        )
         return super().form_invalid(form)
 
 
