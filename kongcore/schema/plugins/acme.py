@@ -11,7 +11,7 @@ from kongcore.schema import validators as V
 from kongcore.schema.fields import Array, Boolean, Integer, Number, String
 from kongcore.schema.plugins.base import PluginDef, config
 from kongcore.schema.plugins.redis import redis_record
-from kongcore.schema.record import Record
+from kongcore.schema.record import Record, Shorthand
 
 LETSENCRYPT = (
     "https://acme-v02.api.letsencrypt.org",
@@ -22,6 +22,44 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 def _email(value: str) -> str | None:
     return None if _EMAIL_RE.match(value) else f"invalid value: {value}"
+
+
+# Key prefixes the plugin itself writes into Redis; a namespace may not start with one.
+RESERVED_PREFIXES = ("kong_acme:renew_config:", "kong_acme:renew_last_run", "kong_acme:cert_key:")
+
+
+def _namespace(value: str) -> str | None:
+    for prefix in RESERVED_PREFIXES:
+        if value and value.startswith(prefix):
+            return f"namespace can't be prefixed with reserved word: {prefix}"
+    return None
+
+
+def _moved(path: tuple[str, ...]) -> Shorthand:
+    def expand(value: Any) -> dict[str, Any]:
+        tree: dict[str, Any] = {path[-1]: value}
+        for key in reversed(path[:-1]):
+            tree = {key: tree}
+        return tree
+
+    return expand
+
+
+def _redis_store() -> Record:
+    """The shared redis record plus `extra_options`, and the pre-3.6 key names."""
+    base = redis_record()
+    extra = Record(
+        [("namespace", String(required=True, default="", len_min=0, validators=(_namespace,)))]
+    )
+    # scan_count moves to a field OSS's extra_options lacks, so Kong refuses it as
+    # unknown there; kept as Kong has it.
+    legacy = {
+        "auth": _moved(("password",)),
+        "ssl_server_name": _moved(("server_name",)),
+        "namespace": _moved(("extra_options", "namespace")),
+        "scan_count": _moved(("extra_options", "scan_count")),
+    }
+    return Record([*base.fields, ("extra_options", extra)], shorthands=legacy)
 
 
 def _remote_store(*extra: tuple[str, Any]) -> Record:
@@ -51,7 +89,7 @@ def _storage_config() -> Record:
         [
             ("shm", Record([("shm_name", String(default="kong"))])),
             ("kong", Record([])),
-            ("redis", redis_record()),
+            ("redis", _redis_store()),
             ("consul", _remote_store()),
             ("vault", vault),
         ]

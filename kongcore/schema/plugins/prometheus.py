@@ -13,6 +13,7 @@ _FLAGS = (
     "latency_metrics",
     "bandwidth_metrics",
     "upstream_health_metrics",
+    "wasm_metrics",
 )
 
 PLUGIN = PluginDef(

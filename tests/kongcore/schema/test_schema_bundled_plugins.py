@@ -864,3 +864,39 @@ REFUSED = [
 )
 def test_a_schema_rule_refuses_with_kongs_error(name, config, fields):
     assert refused(name, config) == fields
+
+
+def test_prometheus_wasm_metrics_is_off_by_default():
+    assert validate("prometheus")["config"]["wasm_metrics"] is False
+
+
+def test_acme_redis_storage_has_extra_options_and_legacy_key_names():
+    config = {
+        "account_email": "a@example.com",
+        "storage": "redis",
+        "storage_config": {"redis": {"host": "r", "auth": "pw", "namespace": "ns"}},
+    }
+    redis = validate("acme", config)["config"]["storage_config"]["redis"]
+    assert (redis["password"], redis["extra_options"]) == ("pw", {"namespace": "ns"})
+    assert validate("acme", {"account_email": "a@example.com"})["config"]["storage_config"][
+        "redis"
+    ]["extra_options"] == {"namespace": ""}
+
+
+def test_acme_namespace_may_not_start_with_a_reserved_prefix():
+    config = {
+        "account_email": "a@example.com",
+        "storage_config": {"redis": {"extra_options": {"namespace": "kong_acme:cert_key:x"}}},
+    }
+    assert refused("acme", config) == {
+        "config": {
+            "storage_config": {
+                "redis": {
+                    "extra_options": {
+                        "namespace": "namespace can't be prefixed with reserved word: "
+                        "kong_acme:cert_key:"
+                    }
+                }
+            }
+        }
+    }
