@@ -13,6 +13,7 @@ from django.db import transaction
 from controlplane.errors import SchemaViolationError
 from controlplane.models import ControlPlane, Webhook
 from controlplane.models.webhooks import WEBHOOK_EVENTS
+from controlplane.services import audit
 from controlplane.sync import webhook_outbox
 
 SECRET_PREFIX = "whsec_"
@@ -75,7 +76,9 @@ def create_webhook(
             raise SchemaViolationError.single(
                 "url", f"a control plane has at most {MAX_WEBHOOKS} webhooks"
             )
-        return Webhook.objects.create(control_plane=cp, enabled=enabled, **fields)
+        hook = Webhook.objects.create(control_plane=cp, enabled=enabled, **fields)
+        _audit("webhook.create", hook)
+        return hook
 
 
 def update_webhook(hook: Webhook, changes: dict[str, Any]) -> Webhook:
@@ -95,13 +98,29 @@ def update_webhook(hook: Webhook, changes: dict[str, Any]) -> Webhook:
         hook.enabled = changes["enabled"]
     with transaction.atomic():
         hook.save()
+        _audit("webhook.update", hook, fields=sorted(changes))
     return hook
 
 
 def delete_webhook(hook: Webhook) -> None:
     """Delete the webhook and its delivery history."""
     with transaction.atomic():
+        _audit("webhook.delete", hook)
         hook.delete()
+
+
+def _audit(action: str, hook: Webhook, **detail: Any) -> None:
+    # Named by its address without any user:password part; never by its secret.
+    parts = urlsplit(hook.url)
+    label = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    audit.record_on(
+        hook.control_plane,
+        action,
+        target_type="webhook",
+        target_id=hook.pk,
+        target_label=label,
+        detail=detail,
+    )
 
 
 def send_test_event(hook: Webhook) -> None:

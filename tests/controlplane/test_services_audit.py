@@ -10,7 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from controlplane.models import AuditEvent, ControlPlane, Membership, Organization, Role, User
-from controlplane.services import audit, control_planes, entities, nodes, tenancy, tokens
+from controlplane.services import (
+    audit,
+    control_planes,
+    entities,
+    nodes,
+    tenancy,
+    tokens,
+    webhooks,
+)
 from controlplane.services.declarative import apply_declarative_config
 from controlplane.services.revert import revert_control_plane
 
@@ -205,3 +213,14 @@ def test_a_revert_is_one_event_on_the_control_plane(cp: ControlPlane, as_alice: 
         "control_plane",
         "default",
     )
+
+
+def test_webhooks_are_recorded_without_their_secret(cp: ControlPlane, as_alice: Any) -> None:
+    hook = webhooks.create_webhook(
+        cp, url="https://u:p@hooks.example.test/in", events=["node.offline"], secret=None
+    )
+    webhooks.update_webhook(hook, {"enabled": False})
+    webhooks.delete_webhook(hook)
+    assert actions()[-3:] == ["webhook.create", "webhook.update", "webhook.delete"]
+    assert last().target_label == "https://hooks.example.test/in"
+    assert hook.secret not in str(AuditEvent.objects.values_list())
