@@ -114,3 +114,23 @@ def test_a_bad_offset_or_size_is_a_400(owner_api: APIClient) -> None:
     assert owner_api.get(URL, {"offset": "!!"}).status_code == 400
     assert owner_api.get(URL, {"offset": "__________8"}).status_code == 400
     assert owner_api.get(URL, {"size": "0"}).status_code == 400
+
+
+def test_listing_costs_the_same_queries_however_many_events(
+    owner_api: APIClient, org: Organization, django_assert_max_num_queries: Any
+) -> None:
+    owner_api.get(URL)  # the token's last_used_at is written once a minute; not in the count
+    with django_assert_max_num_queries(4) as few:
+        owner_api.get(URL)
+    for n in range(50):
+        audit.record("entity.create", organization=org, target_label=f"e{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(owner_api.get(URL).json()["data"]) > 50
+
+
+def test_a_session_caller_is_named_by_email(alice: User, cp: ControlPlane) -> None:
+    client = APIClient()
+    client.force_login(alice)
+    client.patch(f"/v2/control-planes/{cp.pk}", {"description": "x"}, format="json")
+    event = AuditEvent.objects.get(action="control_plane.update")
+    assert (event.actor_kind, event.actor_label) == ("user", "alice@acme.test")
