@@ -6,6 +6,7 @@ plane runs no Lua, so a syntax error is only reported by the gateway that loads 
 
 from __future__ import annotations
 
+from kongcore.schema import checks as C
 from kongcore.schema import typedefs as T
 from kongcore.schema.fields import Array, String
 from kongcore.schema.plugins.base import PluginDef, config
@@ -23,6 +24,9 @@ PHASES = (
     "ws_close",
 )
 
+# Kong lists the phases in this order in the check (two websocket ones swapped).
+_CHECKED = (*PHASES[:7], "ws_upstream_frame", "ws_client_frame", "ws_close")
+
 
 def serverless_plugin(name: str) -> PluginDef:
     """Both plugins share one schema, differing only by name (and run order)."""
@@ -31,6 +35,7 @@ def serverless_plugin(name: str) -> PluginDef:
         protocols=T.PROTOCOLS,
         no_consumer=True,
         config=config([(phase, Array(String(), required=True, default=[])) for phase in PHASES]),
+        checks=(C.AtLeastOneOf(tuple(f"config.{phase}" for phase in _CHECKED)),),
     )
 
 

@@ -61,8 +61,16 @@ DEFAULTS = [
         {"location": "https://example.com"},
         {"status_code": 301, "keep_incoming_path": False},
     ),
-    ("pre-function", None, {"access": [], "log": [], "certificate": [], "ws_close": []}),
-    ("post-function", None, {"rewrite": [], "header_filter": [], "body_filter": []}),
+    (
+        "pre-function",
+        {"access": ["return"]},
+        {"log": [], "certificate": [], "rewrite": [], "ws_close": []},
+    ),
+    (
+        "post-function",
+        {"log": ["return"]},
+        {"access": [], "header_filter": [], "body_filter": [], "ws_handshake": []},
+    ),
     (
         "tcp-log",
         {"host": "logs.example.com", "port": 514},
@@ -270,7 +278,11 @@ def test_session_generates_an_alphanumeric_secret_when_absent():
     ],
 )
 def test_plugins_declared_with_typedefs_protocols_accept_stream_protocols(name, protocols):
-    config = {"tcp-log": {"host": "h", "port": 1}, "proxy-cache": {"strategy": "memory"}}.get(name)
+    config = {
+        "tcp-log": {"host": "h", "port": 1},
+        "proxy-cache": {"strategy": "memory"},
+        "pre-function": {"certificate": ["return"]},
+    }.get(name)
     assert validate(name, config, protocols=protocols)["protocols"] == protocols
 
 
@@ -441,6 +453,19 @@ REFUSED = [
         "pre-function",
         {"access": "return 1"},
         {"config": {"access": "expected an array"}},
+    ),
+    (
+        "pre-function-at_least_one_of-phases",
+        "pre-function",
+        None,
+        {
+            "@entity": [
+                "at least one of these fields must be non-empty: 'config.certificate', "
+                "'config.rewrite', 'config.access', 'config.header_filter', "
+                "'config.body_filter', 'config.log', 'config.ws_handshake', "
+                "'config.ws_upstream_frame', 'config.ws_client_frame', 'config.ws_close'"
+            ]
+        },
     ),
     (
         "tcp-log-host-and-port-required",
