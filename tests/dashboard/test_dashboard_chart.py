@@ -7,7 +7,7 @@ def test_no_records_draw_an_empty_chart() -> None:
     assert draw([]).empty
 
 
-def test_each_version_gets_a_delta_bar_and_a_full_bar() -> None:
+def test_each_version_gets_a_delta_bar_and_a_snapshot_bar() -> None:
     chart = draw(
         [Sent(1, "delta", 300, 3), Sent(1, "snapshot", 40_000, 1), Sent(2, "delta", 310, 3)]
     )

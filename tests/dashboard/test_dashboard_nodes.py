@@ -386,3 +386,17 @@ def test_a_nodes_snapshots_are_counted_as_snapshots_not_full_syncs(
     listing = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
     assert "1 Δ · 9 snapshots" in listing and "full nodes" not in listing.lower()
     assert 'data-label="Commit → ack"' in listing and "data-scroll-hint" in listing
+
+
+def test_the_chart_legend_names_deltas_and_snapshots_for_what_they_are(
+    alice_client: Client, cp: ControlPlane
+) -> None:
+    incremental, full = many_nodes(cp, 2)
+    record(incremental, 1, "snapshot", 4096, 8192)  # an incremental node's first sync
+    record(incremental, 2, "delta", 300, 500)
+    record(full, 2, "snapshot", 4096, 8192)
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/").content.decode()
+    legend = re.sub(r"<[^>]+>", "", page.split('class="legend"')[1].split("</div>")[0])
+    assert "Deltas: 300 B in 1 payload" in legend
+    assert "Snapshots (first syncs, resyncs and full-mode nodes): 8.0 KiB in 2 payloads" in legend
+    assert "Incremental nodes" not in page and "full nodes" not in page.lower()
