@@ -4,11 +4,13 @@ Every refused case is named after the rule of the plugin's schema.lua it ports, 
 Kong's error tree (field errors, "@entity" lists) exactly.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from kongcore.schema import SchemaViolation, get_schema, plugin_names
+from kongcore.schema.plugins.pre_function import lua_syntax_error
 
 PLUGINS = get_schema("plugins")
 URL = "http://collector.example.com:4318/v1/traces"
@@ -315,6 +317,11 @@ VALID = [
     ("redirect-keep-path", "redirect", {"location": "https://a.example", "status_code": 308}),
     ("pre-function-access-snippet", "pre-function", {"access": ["kong.log.err('hi')"]}),
     (
+        "pre-function-luajit-goto-and-vault-reference",
+        "pre-function",
+        {"rewrite": ["goto done\n::done::"], "access": ["{vault://env/snippet}"]},
+    ),
+    (
         "tcp-log-tls-with-lua-fields",
         "tcp-log",
         {"host": "h", "port": 1, "tls": True, "custom_fields_by_lua": {"a": "return 1"}},
@@ -465,6 +472,26 @@ REFUSED = [
                 "'config.body_filter', 'config.log', 'config.ws_handshake', "
                 "'config.ws_upstream_frame', 'config.ws_client_frame', 'config.ws_close'"
             ]
+        },
+    ),
+    (
+        "pre-function-custom_validator-loadstring",
+        "pre-function",
+        {"access": ["x = = 1"]},
+        {
+            "config": {
+                "access": "error parsing pre-function: [string \"x = = 1\"]:1: unexpected symbol near '='"
+            }
+        },
+    ),
+    (
+        "post-function-custom_validator-loadstring",
+        "post-function",
+        {"log": ["return 1", "if true then"]},
+        {
+            "config": {
+                "log": "error parsing post-function: [string \"if true then\"]:1: 'end' expected near '<eof>'"
+            }
         },
     ),
     (
@@ -925,3 +952,11 @@ def test_acme_namespace_may_not_start_with_a_reserved_prefix():
             }
         }
     }
+
+
+def test_lua_snippets_compile_on_several_threads_at_once():
+    snippets = ["return 1", "x = = 1"] * 50
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lua_syntax_error, snippets))
+    assert results[0::2] == [None] * 50
+    assert all("unexpected symbol" in r for r in results[1::2])
