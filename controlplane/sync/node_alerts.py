@@ -20,15 +20,16 @@ from controlplane.sync import webhook_outbox
 
 logger = logging.getLogger(__name__)
 
-# The alert states; "" is a node never looked at, whose first state is announced only if
-# it is a problem worth waking someone for (being out of sync).
+# The alert states; "" is a node never looked at and never heard from (just registered): its
+# first connection is no comeback, and its absence until then no outage.
 UNSEEN, OK, OUT_OF_SYNC, OFFLINE = "", "in_sync", "out_of_sync", "offline"
 
 
 def alert_state(status: health.Health, now: datetime, current: str) -> str:
     """The state a node's health implies; a node behind within the grace time keeps its own."""
     if status.status == health.OFFLINE:
-        return OFFLINE
+        # A node not yet seen online stays unseen: its first connection is no comeback.
+        return UNSEEN if current == UNSEEN else OFFLINE
     if status.status == health.IN_SYNC:
         return OK
     return OUT_OF_SYNC if status.out_of_sync(now) else current
@@ -51,15 +52,25 @@ def evaluate(now: datetime | None = None) -> int:
     nodes = DataPlaneNode.objects.filter(revoked_at=None).select_related("control_plane")
     for node in nodes:
         status = health.node_health(node, node.control_plane, now)
-        after = alert_state(status, now, node.alert_state)
+        after = alert_state(status, now, _known_state(node))
         if after != node.alert_state:
-            queued += _announce(node, node.alert_state, after, status)
+            queued += _announce(node, after, status)
     return queued
 
 
-def _announce(node: DataPlaneNode, before: str, after: str, status: health.Health) -> int:
+def _known_state(node: DataPlaneNode) -> str:
+    """The stored state; a node never evaluated but heard from before was online then."""
+    if node.alert_state == UNSEEN and node.last_ping is not None:
+        return OK
+    return node.alert_state
+
+
+def _announce(node: DataPlaneNode, after: str, status: health.Health) -> int:
+    before = _known_state(node)
     with transaction.atomic():
-        won = DataPlaneNode.objects.filter(pk=node.pk, alert_state=before).update(alert_state=after)
+        won = DataPlaneNode.objects.filter(pk=node.pk, alert_state=node.alert_state).update(
+            alert_state=after
+        )
         event = transition_event(before, after)
         if not won or event is None:
             return 0

@@ -74,8 +74,20 @@ def test_a_node_going_offline_and_coming_back_is_announced(
     assert node_events() == ["node.offline", "node.back_in_sync"]
 
 
-def test_a_node_never_seen_online_is_not_announced_offline(node: DataPlaneNode) -> None:
-    set_state(node, connected=False)
+def test_a_node_going_offline_before_its_first_evaluation_is_announced(
+    node: DataPlaneNode,
+) -> None:
+    set_state(node, connected=False)  # heard from (last_ping), never evaluated
+    node_alerts.evaluate()
+    assert node_events() == ["node.offline"]
+
+
+def test_a_node_never_heard_from_is_announced_neither_offline_nor_back(
+    node: DataPlaneNode,
+) -> None:
+    set_state(node, connected=False, last_ping=None)
+    node_alerts.evaluate()
+    set_state(node, connected=True, last_ping=timezone.now())
     node_alerts.evaluate()
     assert node_events() == []
 
@@ -88,5 +100,5 @@ def test_a_transition_claimed_by_another_process_is_not_announced_again(
     stale = DataPlaneNode.objects.select_related("control_plane").get(pk=node.pk)
     node_alerts.evaluate()
     status = node_alerts.health.node_health(stale, stale.control_plane, timezone.now())
-    assert node_alerts._announce(stale, "in_sync", "offline", status) == 0
+    assert node_alerts._announce(stale, "offline", status) == 0
     assert node_events() == ["node.offline"]
