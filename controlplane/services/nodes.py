@@ -125,10 +125,8 @@ def _count_use(token: RegistrationToken) -> None:
 
 
 def _used_up_message(token: RegistrationToken) -> str:
-    return (
-        f"this registration token was already used {token.max_uses} time(s), its max_uses; "
-        "create a new one"
-    )
+    times = "once" if token.max_uses == 1 else f"{token.max_uses} times"
+    return f"this registration token was already used {times}, its max_uses; create a new one"
 
 
 def _audit_registration(token: RegistrationToken, node: DataPlaneNode) -> None:

@@ -244,7 +244,7 @@ def test_a_token_with_max_uses_is_refused_once_used_up(
     refused = register(created["token"], name="c")
     assert refused.status_code == 401
     assert refused.json()["message"] == (
-        "this registration token was already used 2 time(s), its max_uses; create a new one"
+        "this registration token was already used 2 times, its max_uses; create a new one"
     )
     assert DataPlaneNode.objects.filter(control_plane=cp).count() == 2
     shown = owner_api.get(f"{tokens_url(cp)}/{created['id']}").json()
