@@ -99,3 +99,9 @@ def test_a_locked_out_attempt_is_recorded_with_429(alice: User, settings: Any) -
     )
     assert statuses[0] == 401 and statuses[-1] == 429
     assert len(statuses) == settings.AXES_FAILURE_LIMIT + 1
+
+
+def test_each_event_names_its_control_plane(alice_client: Client, cp: ControlPlane) -> None:
+    audit.record_on(cp, "node.revoke", target_type="node", target_id="n1", target_label="dp-1")
+    page = alice_client.get("/audit-log/").content.decode()
+    assert "dp-1" in page and "in default" in page

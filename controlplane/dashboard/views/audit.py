@@ -27,6 +27,7 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
     except KongError as exc:
         error, rows = exc.message, AuditEvent.objects.none()
     page = Paginator(rows, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    control_planes = list(ControlPlane.objects.filter(organization=org).order_by("name"))
     context = {
         "section": "audit",
         "page": page,
@@ -34,6 +35,8 @@ def list_audit_events(request: HttpRequest) -> HttpResponse:
         "filters": params,
         "filter_query": urlencode({k: v for k, v in params.items() if v}),
         "filter_error": error,
-        "control_planes": ControlPlane.objects.filter(organization=org).order_by("name"),
+        "control_planes": control_planes,
+        # Events outlive their control plane: a deleted one is shown by its id.
+        "cp_names": {cp.pk: cp.name for cp in control_planes},
     }
     return render_page(request, membership, "dashboard/audit/list.html", context)
