@@ -66,7 +66,12 @@ def show_health_banner(request: HttpRequest, cp_id: UUID) -> HttpResponse:
 
 
 class WebhookForm(forms.Form):
-    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.TextInput(attrs={"placeholder": "https://alerts.example.com/konnectlite"}),
+    )
     events = forms.MultipleChoiceField(
         choices=[(e, e) for e in WEBHOOK_EVENTS],
         widget=forms.CheckboxSelectMultiple,
@@ -140,7 +145,14 @@ def _page(
     for hook in hooks:
         hook.recent = hook.deliveries.order_by("-created_at")[:DELIVERIES_SHOWN]  # type: ignore[attr-defined]
         hook.shown = webhook_body(hook)  # type: ignore[attr-defined]
-    context = {"cp": cp, "tab": "webhooks", "form": form, "hooks": hooks, "created": created}
+    context = {
+        "cp": cp,
+        "tab": "webhooks",
+        "form": form,
+        "text_fields": [form["url"], form["secret"]],
+        "hooks": hooks,
+        "created": created,
+    }
     return render_page(request, membership, PAGE, context, status=status)
 
 
