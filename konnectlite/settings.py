@@ -218,6 +218,12 @@ KONNECTLITE_HEARTBEAT_TIMEOUT = env_int("KONNECTLITE_HEARTBEAT_TIMEOUT", 30)
 # out of sync (the dashboard's banner, the node.out_of_sync webhook).
 KONNECTLITE_STALE_AFTER = env_int("KONNECTLITE_STALE_AFTER", 15)
 KONNECTLITE_OUT_OF_SYNC_GRACE = env_int("KONNECTLITE_OUT_OF_SYNC_GRACE", 30)
+# Hosts webhooks may target (comma-separated, e.g. "alerts.example.com,127.0.0.1"); empty: any.
+KONNECTLITE_WEBHOOK_ALLOWED_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get("KONNECTLITE_WEBHOOK_ALLOWED_HOSTS", "").split(",")
+    if host.strip()
+]
 # GET /metrics: when set, Prometheus must send "Authorization: Bearer <token>"; unset, only
 # loopback clients are answered (a reverse proxy on the same host would look local: set a token).
 KONNECTLITE_METRICS_TOKEN = os.environ.get("KONNECTLITE_METRICS_TOKEN", "")

@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 
 from controlplane.errors import SchemaViolationError
@@ -37,6 +38,11 @@ def check_url(url: Any) -> str:
         raise SchemaViolationError.single("url", "not a valid URL") from None
     if parts.scheme not in ("http", "https") or not host:
         raise SchemaViolationError.single("url", "expected an http:// or https:// URL")
+    allowed = settings.KONNECTLITE_WEBHOOK_ALLOWED_HOSTS
+    if allowed and host.lower() not in allowed:
+        raise SchemaViolationError.single(
+            "url", f"webhooks may only target these hosts: {', '.join(allowed)}"
+        )
     return url
 
 

@@ -147,3 +147,13 @@ def test_the_deliveries_size_is_checked(owner_api: APIClient, cp: ControlPlane) 
     item = f"{hooks_url(cp)}/{create(owner_api, cp).json()['id']}"
     assert owner_api.get(f"{item}/deliveries?size=0").status_code == 400
     assert owner_api.get(f"{item}/deliveries?size=x").status_code == 400
+
+
+def test_webhooks_may_be_limited_to_allowed_hosts(
+    owner_api: APIClient, cp: ControlPlane, settings: Any
+) -> None:
+    settings.KONNECTLITE_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    refused = create(owner_api, cp, url="https://alerts.example.com/hook")
+    assert refused.status_code == 400
+    assert "127.0.0.1" in refused.json()["fields"]["url"]
+    assert create(owner_api, cp).status_code == 201
