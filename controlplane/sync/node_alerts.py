@@ -45,11 +45,31 @@ def transition_event(before: str, after: str) -> str | None:
     return None
 
 
+# What health and the events read: the rest of a node's row (its payload stats) stays unread.
+_HEALTH_FIELDS = (
+    "name",
+    "hostname",
+    "control_plane",
+    "connected",
+    "last_ping",
+    "config_version",
+    "config_hash",
+    "sync_status",
+    "behind_since",
+    "last_ack_at",
+    "alert_state",
+)
+
+
 def evaluate(now: datetime | None = None) -> int:
     """Announce every node whose alert state changed; how many events were queued."""
     now = now or timezone.now()
     queued = 0
-    nodes = DataPlaneNode.objects.filter(revoked_at=None).select_related("control_plane")
+    nodes = (
+        DataPlaneNode.objects.filter(revoked_at=None)
+        .select_related("control_plane")
+        .only(*_HEALTH_FIELDS, "control_plane__config_version", "control_plane__config_hash")
+    )
     for node in nodes:
         status = health.node_health(node, node.control_plane, now)
         after = alert_state(status, now, _known_state(node))
