@@ -122,3 +122,13 @@ def test_webhooks_of_other_orgs_are_hidden(bob_client: Client, cp: ControlPlane)
 
 def test_the_webhooks_page_requires_sign_in(client: Client, cp: ControlPlane) -> None:
     assert client.get(f"/control-planes/{cp.pk}/webhooks/").status_code == 302
+
+
+def test_a_nodes_page_says_since_when_it_lacks_the_config(
+    alice_client: Client, cp: ControlPlane, make_node: MakeNode
+) -> None:
+    entities.create_entity(cp, "services", {"name": "a", "host": "h"}, actor="t")
+    node = make_node("late", config_version=0, behind_since=timezone.now() - timedelta(minutes=3))
+    page = alice_client.get(f"/control-planes/{cp.pk}/nodes/{node.pk}/").content.decode()
+    assert "Lacking the current config since" in page and "1 version behind" in page
+    assert ">Stale</span>" in page
