@@ -38,6 +38,9 @@ MAX_BACKOFF_SECONDS = 600.0
 BATCH = 20
 # A claimed delivery is due again after this, should its process die mid-attempt.
 LEASE = timedelta(seconds=6 * TIMEOUT_SECONDS)
+# Finished deliveries (delivered or given up) are kept this long, pruned once a minute.
+DELIVERY_RETENTION = timedelta(days=7)
+PRUNE_SECONDS = 60.0
 SIGNATURE_HEADER = "X-Konnectlite-Signature"
 TIMESTAMP_HEADER = "X-Konnectlite-Timestamp"
 
@@ -148,14 +151,25 @@ async def deliver_due() -> int:
     return len(batch)
 
 
+@database_sync_to_async
+def prune() -> int:
+    """Delete the finished deliveries older than DELIVERY_RETENTION; how many."""
+    old = timezone.now() - DELIVERY_RETENTION
+    deleted, _ = WebhookDelivery.objects.filter(next_attempt_at=None, created_at__lt=old).delete()
+    return deleted
+
+
 async def run() -> None:
-    last_evaluation = 0.0
+    last_evaluation = last_prune = 0.0
     while True:
         await asyncio.sleep(POLL_SECONDS)
         try:
             if time.monotonic() - last_evaluation >= EVALUATE_SECONDS:
                 last_evaluation = time.monotonic()
                 await database_sync_to_async(node_alerts.evaluate)()
+            if time.monotonic() - last_prune >= PRUNE_SECONDS:
+                last_prune = time.monotonic()
+                await prune()
             while await deliver_due() == BATCH:
                 pass
         except Exception:  # the database may be away for a moment: try again next tick

@@ -99,3 +99,21 @@ async def test_a_claimed_delivery_is_not_sent_by_another_process_meanwhile(
     await subscribe_and_write(cp, receiver.url)
     assert len(await webhook_delivery.claim_due()) == 1
     assert await webhook_delivery.claim_due() == []
+
+
+@sync_to_async
+def age_deliveries(days: int) -> None:
+    WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(days=days))
+
+
+async def test_finished_deliveries_are_pruned_after_their_retention(
+    cp: ControlPlane, receiver: Receiver
+) -> None:
+    await subscribe_and_write(cp, receiver.url)
+    await age_deliveries(30)
+    assert await webhook_delivery.prune() == 0  # still due: never pruned before it is sent
+    await webhook_delivery.deliver_due()
+    await age_deliveries(1)
+    assert await webhook_delivery.prune() == 0
+    await age_deliveries(30)
+    assert await webhook_delivery.prune() == 1
