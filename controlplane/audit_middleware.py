@@ -1,7 +1,9 @@
 """Sets who is acting for each request, for the audit log; records the dashboard's 403s."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -17,14 +19,31 @@ class AuditMiddleware:
 
     It comes after the authentication middleware, which sets ``request.user``. An API request
     with a token is narrowed to that token by the API's authentication, later, in the view.
+
+    It runs in both modes. A sync-only middleware in daphne's async chain makes each request
+    thread wait on the event loop for the rest of the chain, forever once the loop stops for
+    shutdown: SIGTERM then hung the server (tests/e2e/test_e2e_faults.py, restart case).
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    sync_capable = True
+    async_capable = True
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with audit.acting(request_actor(request)):
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.is_async:
+            return self._acall(request)
+        with audit.acting(request_actor(request, getattr(request, "user", None))):
             return self.get_response(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        user = await request.auser() if hasattr(request, "auser") else None
+        with audit.acting(request_actor(request, user)):
+            return await self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         # The API records its own refusals (OrgAPIView.permission_denied); DRF handles them
@@ -33,9 +52,8 @@ class AuditMiddleware:
             record_dashboard_refusal(request, exception)
 
 
-def request_actor(request: HttpRequest) -> audit.Actor:
+def request_actor(request: HttpRequest, user: Any) -> audit.Actor:
     address = client_address(request) or ""
-    user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_authenticated:
         return audit.user_actor(user, address)
     return audit.Actor(ActorKind.ANONYMOUS, "anonymous", address)
