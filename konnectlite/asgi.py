@@ -18,7 +18,5 @@ from controlplane.sync.webhook_delivery import StartWebhookLoop  # noqa: E402
 from konnectlite.bodies import BoundedBodies  # noqa: E402
 
 application = StartWebhookLoop(
-    ProtocolTypeRouter(
-        {"http": BoundedBodies(django_asgi_app), "websocket": websocket_application}
-    )
+    ProtocolTypeRouter({"http": BoundedBodies(django_asgi_app), "websocket": websocket_application})
 )

@@ -5,32 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('controlplane', '0003_registration_token_uses'),
+        ("controlplane", "0003_registration_token_uses"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('actor_kind', models.CharField(choices=[('user', 'User'), ('token', 'Token'), ('system', 'System'), ('anonymous', 'Anonymous')], max_length=10)),
-                ('actor_label', models.CharField(max_length=300)),
-                ('address', models.CharField(blank=True, default='', max_length=64)),
-                ('action', models.CharField(max_length=50)),
-                ('target_type', models.CharField(blank=True, default='', max_length=50)),
-                ('target_id', models.CharField(blank=True, default='', max_length=100)),
-                ('target_label', models.CharField(blank=True, default='', max_length=300)),
-                ('control_plane_id', models.UUIDField(blank=True, null=True)),
-                ('result', models.CharField(choices=[('ok', 'Ok'), ('refused', 'Refused')], default='ok', max_length=10)),
-                ('status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='controlplane.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True)),
+                (
+                    "actor_kind",
+                    models.CharField(
+                        choices=[
+                            ("user", "User"),
+                            ("token", "Token"),
+                            ("system", "System"),
+                            ("anonymous", "Anonymous"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=300)),
+                ("address", models.CharField(blank=True, default="", max_length=64)),
+                ("action", models.CharField(max_length=50)),
+                ("target_type", models.CharField(blank=True, default="", max_length=50)),
+                ("target_id", models.CharField(blank=True, default="", max_length=100)),
+                ("target_label", models.CharField(blank=True, default="", max_length=300)),
+                ("control_plane_id", models.UUIDField(blank=True, null=True)),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("ok", "Ok"), ("refused", "Refused")], default="ok", max_length=10
+                    ),
+                ),
+                ("status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="controlplane.organization",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', '-id'], name='audit_org_newest')],
+                "indexes": [models.Index(fields=["organization", "-id"], name="audit_org_newest")],
             },
         ),
     ]

@@ -6,64 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('controlplane', '0003_registration_token_uses'),
+        ("controlplane", "0003_registration_token_uses"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dataplanenode',
-            name='alert_state',
-            field=models.CharField(blank=True, default='', max_length=16),
+            model_name="dataplanenode",
+            name="alert_state",
+            field=models.CharField(blank=True, default="", max_length=16),
         ),
         migrations.AddField(
-            model_name='dataplanenode',
-            name='behind_since',
+            model_name="dataplanenode",
+            name="behind_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='dataplanenode',
-            name='last_ack_at',
+            model_name="dataplanenode",
+            name="last_ack_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='dataplanenode',
-            name='sync_status',
-            field=models.CharField(default='normal', max_length=40),
+            model_name="dataplanenode",
+            name="sync_status",
+            field=models.CharField(default="normal", max_length=40),
         ),
         migrations.CreateModel(
-            name='Webhook',
+            name="Webhook",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('url', models.URLField(max_length=2000)),
-                ('events', models.JSONField(default=list)),
-                ('secret', models.CharField(max_length=200)),
-                ('enabled', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('control_plane', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to='controlplane.controlplane')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("url", models.URLField(max_length=2000)),
+                ("events", models.JSONField(default=list)),
+                ("secret", models.CharField(max_length=200)),
+                ("enabled", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "control_plane",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhooks",
+                        to="controlplane.controlplane",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('event', models.CharField(max_length=40)),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attempts', models.IntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('status_code', models.IntegerField(blank=True, null=True)),
-                ('error', models.TextField(blank=True, default='')),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='controlplane.webhook')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("event", models.CharField(max_length=40)),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("attempts", models.IntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("status_code", models.IntegerField(blank=True, null=True)),
+                ("error", models.TextField(blank=True, default="")),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="controlplane.webhook",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', 'id'],
-                'indexes': [models.Index(fields=['next_attempt_at'], name='webhook_delivery_due')],
+                "ordering": ["-created_at", "id"],
+                "indexes": [models.Index(fields=["next_attempt_at"], name="webhook_delivery_due")],
             },
         ),
     ]

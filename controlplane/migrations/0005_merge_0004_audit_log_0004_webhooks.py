@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('controlplane', '0004_audit_log'),
-        ('controlplane', '0004_webhooks'),
+        ("controlplane", "0004_audit_log"),
+        ("controlplane", "0004_webhooks"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -82,7 +82,9 @@ def test_the_status_query_agrees_with_the_status(cp: ControlPlane, settings: Any
         )
         expected[str(node.pk)] = status
     for status in health.STATUSES:
-        found = DataPlaneNode.objects.filter(control_plane=cp).filter(health.status_q(status, cp, NOW))
+        found = DataPlaneNode.objects.filter(control_plane=cp).filter(
+            health.status_q(status, cp, NOW)
+        )
         assert {str(pk) for pk in found.values_list("pk", flat=True)} == {
             pk for pk, s in expected.items() if s == status
         }, status
