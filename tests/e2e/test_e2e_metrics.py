@@ -5,9 +5,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.support.cluster import Cluster
 from tests.support.processes import Agent, wait_for
 from tests.support.prometheus import metric
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 
 FAST = {"KONNECTLITE_HEARTBEAT_INTERVAL": "1", "KONNECTLITE_HEARTBEAT_TIMEOUT": "5"}
 
