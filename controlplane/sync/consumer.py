@@ -25,8 +25,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from controlplane import events
-from controlplane.models import DataPlaneNode, NodeSyncRecord
-from controlplane.sync import frames, heads, log, metrics
+from controlplane.models import DataPlaneNode
+from controlplane.sync import acks, frames, heads, log, metrics
 from controlplane.sync.db import database_sync_to_async
 from controlplane.sync.node_state import writer as node_state
 from controlplane.sync.plan import CatchUpInput, Plan, plan_catch_up
@@ -334,63 +334,9 @@ class SyncConsumer(AsyncWebsocketConsumer):
         if not self.session.in_flight and version >= self.session.sent_version:
             self._mark_behind(None, replace_mark=True)  # caught up with all it was sent
         commit_to_ack = max(0.0, (now.timestamp() - committed_at) * 1000) if committed_at else None
-        self._record_ack(message, payload_type, commit_to_ack, now)
-        metrics.acked(self.cp_id, payload_type, commit_to_ack)
-
-    def _record_ack(
-        self,
-        message: dict[str, Any],
-        payload_type: protocol.PayloadType,
-        commit_to_ack: float | None,
-        now: Any,
-    ) -> None:
-        counts = self.session.counters
-        counts["total_wire_bytes"] += message["wire_bytes"]
-        counts["total_raw_bytes"] += message["raw_bytes"]
-        counts["delta_count" if payload_type == protocol.DELTA else "snapshot_count"] += 1
-        node_state.update(
-            self.cp_id,
-            self.node_id,
-            config_version=message["version"],
-            config_hash=message["hash"][:64],
-            last_payload={
-                "type": payload_type,
-                "wire_bytes": message["wire_bytes"],
-                "raw_bytes": message["raw_bytes"],
-                "version": message["version"],
-            },
-            last_apply_ms=float(message["apply_ms"]),
-            last_commit_to_ack_ms=commit_to_ack,
-            last_ping=now,
-            last_ack_at=now,
-            **self._totals(),
-        )
-        node_state.record(
-            self.cp_id,
-            self.node_id,
-            NodeSyncRecord(
-                node_id=self.node_id,
-                control_plane_id=self.cp_id,
-                at=now,
-                payload_type=payload_type,
-                version=message["version"],
-                wire_bytes=message["wire_bytes"],
-                raw_bytes=message["raw_bytes"],
-                apply_ms=float(message["apply_ms"]),
-                commit_to_ack_ms=commit_to_ack,
-            ),
-        )
-
-    def _totals(self) -> dict[str, int]:
         assert self.node is not None
-        base = self.node
-        counts = self.session.counters
-        return {
-            "total_wire_bytes": base.total_wire_bytes + counts["total_wire_bytes"],
-            "total_raw_bytes": base.total_raw_bytes + counts["total_raw_bytes"],
-            "delta_count": base.delta_count + counts["delta_count"],
-            "snapshot_count": base.snapshot_count + counts["snapshot_count"],
-        }
+        acks.record_ack(self.node, self.session, message, payload_type, commit_to_ack, now)
+        metrics.acked(self.cp_id, payload_type, commit_to_ack)
 
     async def _nack(self, message: dict[str, Any]) -> None:
         """Answer a nack with a snapshot, except a gap the last resync already covers.
