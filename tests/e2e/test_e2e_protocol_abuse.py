@@ -11,20 +11,8 @@ from websockets.exceptions import ConnectionClosed
 
 from kongcore import hashing, protocol
 from tests.support.cluster import Cluster
-from tests.support.processes import http
 
 pytestmark = pytest.mark.e2e
-
-
-def register_raw_node(cluster: Cluster) -> str:
-    status, body = http(
-        "POST",
-        f"{cluster.server.url}{protocol.REGISTER_PATH}",
-        {"name": "raw", "hostname": "raw", "labels": {}, "version": "test"},
-        cluster.registration_token(),
-    )
-    assert status == 201, body
-    return str(body["credential"])
 
 
 async def close_code_after(url: str, credential: str, frames: list[Any]) -> int:
@@ -78,7 +66,7 @@ CASES = {
 
 def test_bad_input_closes_with_its_code_and_harms_no_other_node(cluster: Cluster) -> None:
     agent = cluster.agent("good")
-    credential = register_raw_node(cluster)
+    credential = cluster.raw_node_credential()
     url = cluster.server.url.replace("http", "ws") + protocol.SYNC_PATH
     for name, (frames, code) in CASES.items():
         assert asyncio.run(close_code_after(url, credential, frames)) == code, name

@@ -16,7 +16,7 @@ from websockets.asyncio.client import connect
 
 from kongcore import hashing, protocol
 from tests.support.cluster import Cluster, sqlite_env
-from tests.support.processes import http, wait_for
+from tests.support.processes import wait_for
 from tests.support.webhook_receiver import Received, Receiver, webhook_receiver
 
 pytestmark = pytest.mark.e2e
@@ -109,17 +109,6 @@ def test_webhooks_follow_real_nodes_stopped_frozen_and_started(
         assert len(deliveries["data"]) == len(receiver.received)
 
 
-def register_raw_node(cluster: Cluster) -> str:
-    status, body = http(
-        "POST",
-        f"{cluster.server.url}{protocol.REGISTER_PATH}",
-        {"name": "raw", "hostname": "raw", "labels": {}, "version": "test"},
-        cluster.registration_token(),
-    )
-    assert status == 201, body
-    return str(body["credential"])
-
-
 async def nack_the_snapshot(url: str, credential: str) -> None:
     async with connect(url, additional_headers={"Authorization": f"Bearer {credential}"}) as ws:
         hello = protocol.hello(
@@ -149,7 +138,7 @@ def test_a_refused_version_reaches_the_nack_webhook(
         subscribe(cluster, receiver)
         assert cluster.core("POST", "/services", {"name": "a", "host": "a.internal"})[0] == 201
         url = cluster.server.url.replace("http", "ws", 1) + protocol.SYNC_PATH
-        asyncio.run(nack_the_snapshot(url, register_raw_node(cluster)))
+        asyncio.run(nack_the_snapshot(url, cluster.raw_node_credential()))
         nack = wait_event(receiver, "node.nack")
         assert signed(nack)
         assert (nack.body["data"]["reason"], nack.body["data"]["detail"]) == (

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kongcore import protocol
 from tests.support.processes import Agent, ControlPlaneServer, http, manage
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "ops@e2e.test", "correct horse battery staple"
@@ -33,6 +34,17 @@ class Cluster:
         status, body = self.api("POST", path, {"name": "e2e"})
         assert status == 201, body
         return str(body["token"])
+
+    def raw_node_credential(self) -> str:
+        """Register a node without an agent (a test speaks the protocol itself); its credential."""
+        status, body = http(
+            "POST",
+            f"{self.server.url}{protocol.REGISTER_PATH}",
+            {"name": "raw", "hostname": "raw", "labels": {}, "version": "test"},
+            self.registration_token(),
+        )
+        assert status == 201, body
+        return str(body["credential"])
 
     def agent(
         self,
